@@ -1,0 +1,1 @@
+"""Blocking, pairwise comparison, Fellegi-Sunter scoring and clustering, on columns."""
