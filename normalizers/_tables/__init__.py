@@ -1,0 +1,1 @@
+"""Data tables for the normalizers (package data, read with importlib.resources)."""
