@@ -19,16 +19,22 @@ Every error the library raises on purpose derives from :class:`IdentityError`::
         ├── IdempotencyConflict         an idempotency key reused with a different payload
         └── StoreError                  the durable store failed
 
+``IdentityError``, ``NotFittedError`` and ``ConvergenceWarning`` (a ``UserWarning`` from EM) are defined
+in ``matchers._exceptions`` so that the matchers can raise them without importing this layer.
+
 Messages never contain secrets, and personal data in them is masked.
 """
 
 from __future__ import annotations
+
+from matchers._exceptions import ConvergenceWarning, IdentityError, NotFittedError
 
 __all__ = [
     "AdapterError",
     "AuthenticationError",
     "CircuitOpenError",
     "ConfigurationError",
+    "ConvergenceWarning",
     "IdempotencyConflict",
     "IdentityError",
     "InputError",
@@ -44,20 +50,12 @@ __all__ = [
 ]
 
 
-class IdentityError(Exception):
-    """Root of every error raised on purpose by identity-resolution."""
-
-
 class InputError(IdentityError):
     """Batch input cannot be used: missing file, unreadable format, missing or duplicate key, bad mapping."""
 
 
 class ConfigurationError(IdentityError):
     """Settings that cannot work: a missing credential, an invalid URL, contradictory options."""
-
-
-class NotFittedError(IdentityError, ValueError, AttributeError):
-    """A model or index was used before ``fit`` / ``build``."""
 
 
 class InsufficientQuery(IdentityError, ValueError):

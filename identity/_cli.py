@@ -1,0 +1,140 @@
+"""The ``identity-dedupe`` command: batch dedupe of customer files.
+
+Exit codes: 0 success, 2 bad input or options (one line on stderr naming the file, row or column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
+from identity._exceptions import ConfigurationError, InputError
+from identity._io import parse_column_option, write_table
+
+__all__ = ["main"]
+
+EXAMPLES = """\
+examples:
+  identity-dedupe erp.csv shopify.csv -o clusters.csv
+  identity-dedupe erp.csv shopify.csv -o clusters.parquet --column phone=Phone1,Phone2,Cellular
+  identity-dedupe customers.parquet -o out.csv --column source_id=CustomerNo --region GB --pairs pairs.csv
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="identity-dedupe",
+        description="Find which customer records are the same person, within and across files. "
+        "Each input file is a source named by its stem; every input row appears in OUT exactly once.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="IN", help="CSV, Parquet or JSON Lines files")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="clusters file, .csv or .parquet: source, source_id, cluster_id, cluster_size",
+    )
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="[SOURCE:]CANONICAL=COL[,COL...]",
+        help="map input columns to canonical ones (repeatable); e.g. phone=Phone1,Phone2,Cellular",
+    )
+    p.add_argument("--region", default="US", help="default region for phones and postcodes (default: US)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        metavar="P",
+        help=f"match probability threshold (default: {DEFAULT_THRESHOLD})",
+    )
+    p.add_argument("--pairs", metavar="PAIRS", help="also write scored pairs (.csv or .parquet)")
+    p.add_argument("--link-only", action="store_true", help="only link records across sources")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    return p
+
+
+class _Progress:
+    """Stage progress on stderr: a live line when stderr is a terminal, nothing otherwise."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.stages = ["read", "normalize", "block", "compare", "train", "score", "cluster", "write"]
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if not self.enabled:
+            return
+        done = self.stages.index(stage) if stage in self.stages else 0
+        total = len(self.stages)
+        filled = int(20 * (done + fraction) / total)
+        bar = "#" * filled + "-" * (20 - filled)
+        elapsed = time.perf_counter() - self.started
+        self.stream.write(f"\r[{bar}] {stage:<10} {elapsed:6.1f}s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 50 + "\r")
+            self.stream.flush()
+
+
+def _summary(result: DedupeResult, write_seconds: float) -> str:
+    s = result.summary
+    timings = {**result.timings, "write": write_seconds}
+    stages = "  ".join(f"{k} {v:.2f}s" for k, v in timings.items())
+    sources = ", ".join(f"{k} {v:,}" for k, v in s["sources"].items())
+    return (
+        f"records {s['records']:,} ({sources})  candidate pairs {s['candidate_pairs']:,}  "
+        f"matched pairs {s['matched_pairs']:,}  clusters {s['clusters']:,} "
+        f"({s['multi_record_clusters']:,} with more than one record)\n"
+        f"seconds: {stages}  total {sum(timings.values()):.2f}s"
+    )
+
+
+def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> int:
+    """Run ``identity-dedupe``; returns the exit code."""
+    err = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    progress = _Progress(err, enabled=not args.quiet and err.isatty())
+    try:
+        columns = parse_column_option(args.column)
+        for target in (args.output, args.pairs):
+            if target and Path(target).suffix.lower() not in {".csv", ".parquet", ".pq"}:
+                raise InputError(f"{target}: output must end in .csv or .parquet")
+        result = dedupe(
+            [Path(p) for p in args.inputs],
+            columns=columns,
+            region=args.region,
+            threshold=args.threshold,
+            link_only=args.link_only,
+            progress=progress,
+        )
+        started = time.perf_counter()
+        progress("write", 0.0)
+        write_table(result.clusters, args.output)
+        if args.pairs:
+            write_table(result.pairs, args.pairs)
+        write_seconds = time.perf_counter() - started
+    except (InputError, ConfigurationError) as exc:
+        progress.close()
+        err.write(f"identity-dedupe: error: {exc}\n")
+        return 2
+    progress.close()
+    if not args.quiet:
+        err.write(_summary(result, write_seconds) + "\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,324 @@
+"""The batch API: :func:`dedupe` and :func:`link`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from identity._exceptions import ConfigurationError, InputError
+from identity._io import SourceInput, combine_sources, read_source, write_table
+from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
+from matchers.clustering import ClusterResult, cluster_pairs
+from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, compare_all
+from matchers.features import Features, build_features, feature_summary
+from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
+
+__all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "LabelledPair", "dedupe", "link"]
+
+#: Default match probability at or above which a pair is the same person.
+DEFAULT_THRESHOLD = 0.9
+#: Pairs below this probability are left out of ``DedupeResult.pairs`` (they are still scored).
+PAIRS_FLOOR = 0.5
+
+#: A labelled pair for supervised scoring: ``(source_a, id_a, source_b, id_b, is_match)``.
+LabelledPair = tuple[str, str, str, str, bool]
+#: Progress callback: ``(stage, fraction_done)``.
+ProgressCallback = Callable[[str, float], None]
+Sources = Any
+
+
+@dataclass
+class DedupeResult:
+    """What :func:`dedupe` found.
+
+    Attributes
+    ----------
+    clusters : pyarrow.Table
+        One row per input record, in input order: ``source, source_id, cluster_id, cluster_size``.
+    pairs : pyarrow.Table
+        Compared pairs with probability >= 0.5: ``source_l, source_id_l, source_r, source_id_r,
+        probability, match`` and one ``weight_<field>`` column per comparison (log2 Bayes factors).
+    model : FellegiSunter or LogisticScorer
+        The fitted scoring model.
+    blocking : list of RuleReport
+        Per blocking rule: blocks, pairs, oversized blocks split.
+    timings : dict
+        Seconds per stage.
+    summary : dict
+        Records, candidate pairs, matches, clusters and more.
+    """
+
+    clusters: pa.Table
+    pairs: pa.Table
+    model: FellegiSunter | LogisticScorer
+    blocking: list[RuleReport]
+    timings: dict[str, float]
+    summary: dict[str, Any]
+    features: Features | None = field(default=None, repr=False)
+
+    def write(self, path: str | Path) -> None:
+        """Write ``clusters`` as CSV or Parquet (by extension)."""
+        write_table(self.clusters, path)
+
+    def write_pairs(self, path: str | Path) -> None:
+        """Write ``pairs`` as CSV or Parquet (by extension)."""
+        write_table(self.pairs, path)
+
+
+def _as_source_list(sources: Sources) -> list[SourceInput]:
+    if isinstance(sources, Mapping):
+        items = [read_source(data, name=str(name)) for name, data in sources.items()]
+    elif isinstance(sources, str | Path | pa.Table) or type(sources).__name__ == "DataFrame":
+        items = [read_source(sources)]
+    elif isinstance(sources, Iterable):
+        items = []
+        for k, data in enumerate(sources):
+            item = read_source(data)
+            if not isinstance(data, str | Path):
+                item.name = f"source_{k}"
+                item.origin = f"input {k}"
+            items.append(item)
+    else:
+        raise InputError(f"unsupported sources of type {type(sources).__name__}")
+    if not items:
+        raise InputError("no input given")
+    return items
+
+
+class _Clock:
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.timings: dict[str, float] = {}
+        self.progress = progress
+        self._stage = ""
+        self._start = 0.0
+
+    def stage(self, name: str) -> None:
+        self.stop()
+        self._stage, self._start = name, time.perf_counter()
+        if self.progress:
+            self.progress(name, 0.0)
+
+    def stop(self) -> None:
+        if self._stage:
+            self.timings[self._stage] = self.timings.get(self._stage, 0.0) + time.perf_counter() - self._start
+            if self.progress:
+                self.progress(self._stage, 1.0)
+        self._stage = ""
+
+
+def dedupe(
+    sources: Sources,
+    *,
+    columns: Mapping[str | None, Mapping[str, Sequence[str]]] | Mapping[str, Sequence[str]] | None = None,
+    region: str = "US",
+    threshold: float = DEFAULT_THRESHOLD,
+    link_only: bool = False,
+    rules: Sequence[BlockingRule] | None = None,
+    comparisons: Sequence[Comparison] | None = None,
+    labels: Sequence[LabelledPair] | None = None,
+    max_block_size: int = 60,
+    random_state: int = 0,
+    progress: ProgressCallback | None = None,
+) -> DedupeResult:
+    """Find which records are the same customer, within and across sources.
+
+    Parameters
+    ----------
+    sources : path, Table, DataFrame, or a list / dict of them
+        Inputs; a dict gives each source its name, files are named by their stem.
+    columns : mapping, optional
+        ``{canonical: [raw columns]}`` for every source, or ``{source: {canonical: [...]}}`` with
+        ``None`` as the key for every source. Unmapped columns are found by well-known aliases.
+    region : str
+        Default region for phones and postcodes of records without a country.
+    threshold : float
+        Match probability at or above which two records are the same person.
+    link_only : bool
+        Only link records across sources (no within-source duplicates).
+    rules, comparisons : optional
+        Blocking rules and comparisons (defaults: :data:`matchers.blocking.DEFAULT_RULES`,
+        :data:`matchers.comparisons.DEFAULT_COMPARISONS`).
+    labels : sequence of (source_a, id_a, source_b, id_b, is_match), optional
+        Labelled pairs: scoring becomes supervised (logistic regression) instead of EM.
+    progress : callable, optional
+        Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> erp = pa.table({"CardCode": ["C1", "C2"], "CardName": ["SMITH, WILLIAM", "JONES, MARY"],
+    ...                 "Phone1": ["(212) 736-5000", "020 7946 0958"], "Country": ["US", "GB"]})
+    >>> shop = pa.table({"id": ["9"], "first_name": ["Bill"], "last_name": ["Smith"],
+    ...                  "phone": ["+12127365000"], "email": ["bill@gmail.com"]})
+    >>> result = dedupe({"erp": erp, "shopify": shop})
+    >>> result.clusters.select(["source", "source_id", "cluster_id"]).to_pylist()  # doctest: +NORMALIZE_WHITESPACE
+    [{'source': 'erp', 'source_id': 'C1', 'cluster_id': 0},
+     {'source': 'erp', 'source_id': 'C2', 'cluster_id': 1},
+     {'source': 'shopify', 'source_id': '9', 'cluster_id': 0}]
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ConfigurationError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
+    region = _check_region(region)
+    clock = _Clock(progress)
+    clock.stage("read")
+    inputs = _as_source_list(sources)
+    table = combine_sources(inputs, _scoped(columns))
+    clock.stage("normalize")
+    features = build_features(table, region=region)
+    clock.stage("block")
+    index = BlockingIndex(
+        rules=tuple(rules) if rules is not None else BlockingIndex().rules,
+        max_block_size=max_block_size,
+        link_only=link_only,
+    ).fit(features)
+    left, right = index.pairs
+    comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
+    clock.stage("compare")
+    gamma = compare_all(comps, features, left, right)
+    clock.stage("train")
+    model: FellegiSunter | LogisticScorer
+    if labels:
+        model = _fit_supervised(comps, features, table, labels)
+        weights = model.match_weights_gamma(gamma)
+        probability = model.predict_gamma(gamma)
+    else:
+        model = FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state)
+        model.fit(features, left, right, gamma, training=index.training_blocks(random_state=random_state))
+        clock.stage("score")
+        weights = model.match_weights(features, left, right, gamma)
+        probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))
+    clock.stage("cluster")
+    cannot = _cannot_link(comps, gamma)
+    clustered = cluster_pairs(features.n, left, right, probability, threshold=threshold, cannot_link=cannot)
+    clusters = pa.table(
+        {
+            "source": table.column("source"),
+            "source_id": table.column("source_id"),
+            "cluster_id": pa.array(clustered.labels),
+            "cluster_size": pa.array(clustered.sizes),
+        }
+    )
+    pairs = _pairs_table(table, comps, left, right, probability, weights, threshold, cannot, clustered)
+    clock.stop()
+    summary = {
+        "records": features.n,
+        "sources": {s.name: s.table.num_rows for s in inputs},
+        "candidate_pairs": len(left),
+        "matched_pairs": int(((probability >= threshold) & ~cannot).sum()),
+        "clusters": clustered.n_clusters,
+        "multi_record_clusters": int((np.bincount(clustered.labels) > 1).sum()),
+        "guarded_components": clustered.guarded_components,
+        "refused_merges": clustered.refused_merges,
+        **{f"input_{k}": v for k, v in feature_summary(features).items()},
+        **features.stats,
+    }
+    return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, features)
+
+
+def link(a: Sources, b: Sources, **kwargs: Any) -> DedupeResult:
+    """Link two sources: like :func:`dedupe` with ``link_only=True`` (no within-source duplicates).
+
+    >>> import pyarrow as pa
+    >>> r = link(pa.table({"id": ["1"], "email": ["a@x.com"]}), pa.table({"id": ["1"], "email": ["A@x.com"]}))
+    >>> r.clusters.column("cluster_id").to_pylist()
+    [0, 0]
+    """
+    first = _as_source_list(a)
+    second = _as_source_list(b)
+    if len(first) != 1 or len(second) != 1:
+        raise InputError("link() takes exactly two sources; use dedupe(..., link_only=True) for more")
+    if first[0].name == second[0].name:
+        first[0].name, second[0].name = f"{first[0].name}_a", f"{second[0].name}_b"
+    sources = {first[0].name: first[0].table, second[0].name: second[0].table}
+    return dedupe(sources, link_only=True, **kwargs)
+
+
+def _check_region(region: str) -> str:
+    import phonenumbers
+
+    code = str(region).strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigurationError(f"region {region!r} is not an ISO 3166 region code such as US, GB or DE")
+    return code
+
+
+def _scoped(
+    columns: Mapping[str | None, Mapping[str, Sequence[str]]] | Mapping[str, Sequence[str]] | None,
+) -> dict[str | None, dict[str, list[str]]]:
+    if not columns:
+        return {}
+    values = list(columns.values())
+    if all(isinstance(v, Mapping) for v in values):
+        return {k: {c: _listify(v) for c, v in m.items()} for k, m in columns.items()}  # type: ignore[union-attr]
+    return {None: {str(k): _listify(v) for k, v in columns.items()}}
+
+
+def _listify(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [c.strip() for c in value.split(",") if c.strip()]
+    return [str(v) for v in value]
+
+
+def _cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    out = np.zeros(len(gamma), dtype=bool)
+    for k, comparison in enumerate(comparisons):
+        if comparison.cannot_link_level is not None:
+            out |= gamma[:, k] == comparison.cannot_link_level
+    return out
+
+
+def _fit_supervised(
+    comparisons: Sequence[Comparison], features: Features, table: pa.Table, labels: Sequence[LabelledPair]
+) -> LogisticScorer:
+    keys = {
+        (s, i): k
+        for k, (s, i) in enumerate(
+            zip(table.column("source").to_pylist(), table.column("source_id").to_pylist(), strict=True)
+        )
+    }
+    rows_l, rows_r, y = [], [], []
+    for n, (sa, ia, sb, ib, is_match) in enumerate(labels):
+        try:
+            rows_l.append(keys[(str(sa), str(ia))])
+            rows_r.append(keys[(str(sb), str(ib))])
+        except KeyError as exc:
+            raise InputError(f"labelled pair {n + 1}: no record {exc.args[0]!r} in the input") from None
+        y.append(bool(is_match))
+    gamma = compare_all(comparisons, features, np.array(rows_l, np.int64), np.array(rows_r, np.int64))
+    return LogisticScorer(comparisons=comparisons).fit_gamma(gamma, y)
+
+
+def _pairs_table(
+    table: pa.Table,
+    comparisons: Sequence[Comparison],
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    probability: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float32],
+    threshold: float,
+    cannot: npt.NDArray[np.bool_],
+    clustered: ClusterResult,
+) -> pa.Table:
+    keep = np.flatnonzero(probability >= min(PAIRS_FLOOR, threshold))
+    source = table.column("source")
+    ids = table.column("source_id")
+    l_idx, r_idx = pa.array(left[keep]), pa.array(right[keep])
+    columns: dict[str, Any] = {
+        "source_l": source.take(l_idx),
+        "source_id_l": ids.take(l_idx),
+        "source_r": source.take(r_idx),
+        "source_id_r": ids.take(r_idx),
+        "probability": pa.array(probability[keep]),
+        "match": pa.array((probability[keep] >= threshold) & ~cannot[keep]),
+        "same_cluster": pa.array(clustered.labels[left[keep]] == clustered.labels[right[keep]]),
+    }
+    for k, comparison in enumerate(comparisons):
+        columns[f"weight_{comparison.name}"] = pa.array(weights[keep, k])
+    return pa.table(columns)

@@ -1,0 +1,401 @@
+"""Reading batch input into one canonical Arrow table, and writing results.
+
+Inputs are CSV, Parquet or JSON Lines files, pandas DataFrames or pyarrow Tables. Columns are mapped to
+the canonical names (``source_id``, ``first_name``, ``email``, ``phone`` ...) by an explicit mapping or
+by well-known aliases (SAP Business One ``CardCode``/``CardName``/``Phone1``/``Phone2``/``Cellular``,
+Shopify ``id``/``first_name``/``address1``/``zip`` ...). ``email`` and ``phone`` become
+``list<string>`` columns: a record may have several.
+
+Everything that can be wrong with an input raises :class:`~identity.InputError` with one line naming the
+file, the row or the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from identity._exceptions import InputError
+from identity._records import CANONICAL_COLUMNS, MULTI_VALUE_COLUMNS
+
+__all__ = [
+    "ALIASES",
+    "ColumnMapping",
+    "SourceInput",
+    "combine_sources",
+    "parse_column_option",
+    "read_source",
+    "write_table",
+]
+
+#: Well-known spellings of each canonical column (compared case- and punctuation-insensitively).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "source_id": ("source_id", "id", "cardcode", "customer_id", "customerid", "rec_id", "record_id"),
+    "first_name": ("first_name", "firstname", "given_name", "givenname", "first"),
+    "last_name": ("last_name", "lastname", "surname", "family_name", "last"),
+    "full_name": ("full_name", "fullname", "name", "cardname", "customer_name", "contact_name"),
+    "email": ("email", "emailaddress", "email_address", "e_mail", "mail"),
+    "phone": ("phone", "phone1", "phone2", "cellular", "mobile", "phone_number", "telephone", "tel"),
+    "address": ("address", "address1", "street", "street_address", "address_line_1", "address_1"),
+    "city": ("city", "town", "suburb"),
+    "postcode": ("postcode", "zip", "zipcode", "zip_code", "postal_code", "postalcode"),
+    "state": ("state", "province", "province_code", "region", "county"),
+    "country": ("country", "country_code", "countrycode"),
+    "company": ("company", "company_name", "organisation", "organization"),
+    "date_of_birth": ("date_of_birth", "dob", "birth_date", "birthdate"),
+    "national_id": ("national_id", "ssn", "soc_sec_id", "tax_id"),
+}
+
+#: ``canonical -> raw columns``; a multi-value canonical column may list several raw columns.
+ColumnMapping = Mapping[str, Sequence[str]]
+
+
+def _squash(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def parse_column_option(values: Iterable[str]) -> dict[str | None, dict[str, list[str]]]:
+    """Parse CLI ``--column`` values: ``canonical=col[,col...]`` or ``SOURCE:canonical=col[,col...]``.
+
+    Returns ``{source_or_None: {canonical: [columns]}}``; raises :class:`InputError` on a malformed
+    value or an unknown canonical name.
+
+    >>> parse_column_option(["phone=Phone1,Phone2", "shopify:source_id=id"])
+    {None: {'phone': ['Phone1', 'Phone2']}, 'shopify': {'source_id': ['id']}}
+    """
+    out: dict[str | None, dict[str, list[str]]] = {}
+    for value in values:
+        target, sep, cols = value.partition("=")
+        if not sep or not target.strip() or not cols.strip():
+            raise InputError(f"--column {value!r}: expected canonical=column[,column...]")
+        scope: str | None = None
+        if ":" in target:
+            scope, _, target = target.partition(":")
+        target = target.strip()
+        if target not in CANONICAL_COLUMNS:
+            raise InputError(
+                f"--column {value!r}: unknown canonical column {target!r} "
+                f"(one of: {', '.join(CANONICAL_COLUMNS)})"
+            )
+        names = [c.strip() for c in cols.split(",") if c.strip()]
+        if len(names) > 1 and target not in MULTI_VALUE_COLUMNS:
+            raise InputError(f"--column {value!r}: only {sorted(MULTI_VALUE_COLUMNS)} take several columns")
+        out.setdefault(scope, {})[target] = names
+    return out
+
+
+@dataclass
+class SourceInput:
+    """One input after reading: its name, where it came from, and the raw Arrow table."""
+
+    name: str
+    origin: str
+    table: pa.Table
+
+
+def _read_csv(path: Path) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        header_line = handle.readline()
+    if not header_line.strip():
+        raise InputError(f"{path}: the file is empty")
+    header = next(csv.reader(io.StringIO(header_line)))
+    if len(set(header)) != len(header):
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        raise InputError(f"{path}: duplicate column names in the header: {', '.join(dupes)}")
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding="utf-8", block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: not a readable CSV file: {first}") from None
+
+
+def _read_path(path: Path) -> pa.Table:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a file")
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    try:
+        if suffix in {".csv", ".txt", ".tsv"}:
+            return _read_csv(path)
+        if suffix in {".parquet", ".pq"}:
+            import pyarrow.parquet as pq
+
+            return pq.read_table(path)
+        if suffix in {".jsonl", ".ndjson", ".json"}:
+            import pyarrow.json as pajson
+
+            if path.stat().st_size == 0:
+                raise InputError(f"{path}: the file is empty")
+            return pajson.read_json(path)
+    except InputError:
+        raise
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: cannot read {suffix or 'the'} file: {first}") from None
+    raise InputError(f"{path}: unknown file format {path.suffix!r} (use .csv, .parquet or .jsonl)")
+
+
+def read_source(data: Any, *, name: str | None = None) -> SourceInput:
+    """Read one input: a path (CSV / Parquet / JSONL), a pyarrow Table or a pandas DataFrame.
+
+    The source name is ``name``, else the file's stem, else ``"input"``.
+
+    >>> import pyarrow as pa
+    >>> s = read_source(pa.table({"id": ["1"]}), name="shop")
+    >>> s.name, s.table.num_rows
+    ('shop', 1)
+    """
+    if isinstance(data, str | Path):
+        path = Path(data)
+        return SourceInput(name or path.name.split(".")[0], str(path), _read_path(path))
+    if isinstance(data, pa.Table):
+        return SourceInput(name or "input", name or "table", data)
+    if isinstance(data, pa.RecordBatch):
+        return SourceInput(name or "input", name or "table", pa.Table.from_batches([data]))
+    if type(data).__name__ == "DataFrame" and hasattr(data, "to_dict"):
+        try:
+            table = pa.Table.from_pandas(data, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+            raise InputError(f"DataFrame {name or ''}: cannot convert to Arrow: {exc}") from None
+        return SourceInput(name or "input", name or "DataFrame", table)
+    raise InputError(
+        f"unsupported input of type {type(data).__name__}: give a path, a pyarrow Table or a pandas DataFrame"
+    )
+
+
+def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.Array:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+        return arr.cast(pa.list_(pa.string()))
+    if pa.types.is_string(arr.type):
+        return arr
+    if pa.types.is_large_string(arr.type) or pa.types.is_null(arr.type):
+        return arr.cast(pa.string())
+    if pa.types.is_floating(arr.type):
+        # A float id column (pandas NaN-widened ints): 123.0 -> "123".
+        values = arr.to_numpy(zero_copy_only=False)
+        whole = np.isfinite(values) & (np.floor(values) == values)
+        text = [
+            None if v is None or (isinstance(v, float) and v != v) else (str(int(v)) if w else repr(v))
+            for v, w in zip(arr.to_pylist(), whole, strict=True)
+        ]
+        return pa.array(text, pa.string())
+    try:
+        return arr.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise InputError(f"{origin}: column {name!r} of type {arr.type} cannot be read as text") from None
+
+
+def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Canonical -> raw columns for one source: explicit entries, then aliases for the rest."""
+    present = list(source.table.column_names)
+    squashed: dict[str, str] = {}
+    for raw in present:
+        squashed.setdefault(_squash(raw), raw)
+    mapping: dict[str, list[str]] = {}
+    used: set[str] = set()
+    for canonical, columns in explicit.items():
+        mapping[canonical] = list(columns)
+        used.update(columns)
+    for canonical, aliases in ALIASES.items():
+        if canonical in mapping:
+            continue
+        if canonical in present and canonical not in used:
+            mapping[canonical] = [canonical]
+            used.add(canonical)
+            continue
+        found = [
+            squashed[a] for a in (_squash(x) for x in aliases) if a in squashed and squashed[a] not in used
+        ]
+        if not found:
+            continue
+        if canonical in MULTI_VALUE_COLUMNS:
+            mapping[canonical] = found
+            used.update(found)
+        else:
+            mapping[canonical] = [found[0]]
+            used.add(found[0])
+    return mapping
+
+
+def _list_column(columns: list[pa.Array], split: bool) -> pa.Array:
+    """Several string columns (or one delimited column) -> ``list<string>`` without nulls or blanks."""
+    parts: list[pa.Array] = []
+    for arr in columns:
+        if pa.types.is_list(arr.type):
+            parts.append(arr)
+            continue
+        if split:
+            arr = pc.split_pattern_regex(arr, r"\s*[;,]\s*")
+        else:
+            arr = pa.ListArray.from_arrays(pa.array(np.arange(len(arr) + 1, dtype=np.int32)), arr)
+        parts.append(arr)
+    n = len(parts[0])
+    flats, rows = [], []
+    for k, arr in enumerate(parts):
+        flat = pc.list_flatten(arr)
+        parent = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+        flats.append(flat)
+        rows.append(parent * len(parts) + k)
+    values = pa.concat_arrays([f.cast(pa.string()) for f in flats]) if flats else pa.array([], pa.string())
+    order_key = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    trimmed = pc.utf8_trim_whitespace(values)
+    keep = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, "")).to_numpy(zero_copy_only=False)
+    keep = np.asarray(keep, dtype=bool)
+    order_key = order_key[keep]
+    values = trimmed.filter(pa.array(keep))
+    order = np.argsort(order_key, kind="stable")
+    values = values.take(pa.array(order))
+    row_of = order_key[order] // len(parts)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.add.at(offsets, row_of + 1, 1)
+    return pa.ListArray.from_arrays(pa.array(np.cumsum(offsets, dtype=np.int32)), values)
+
+
+def canonicalize(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> pa.Table:
+    """Map one source to the canonical columns and check its keys (see module docs for the errors)."""
+    table = source.table
+    if table.num_rows == 0:
+        raise InputError(f"{source.origin}: no rows")
+    mapping = _resolve_mapping(source, explicit)
+    for canonical, columns in mapping.items():
+        for column in columns:
+            if column not in table.column_names:
+                raise InputError(
+                    f"{source.origin}: column {column!r} (mapped to {canonical}) is not in the input; "
+                    f"columns are: {', '.join(table.column_names)}"
+                )
+    if "source_id" not in mapping:
+        raise InputError(
+            f"{source.origin}: no source_id column (looked for {', '.join(ALIASES['source_id'])}); "
+            "name one with --column source_id=COLUMN"
+        )
+    out: dict[str, pa.Array] = {}
+    for canonical in CANONICAL_COLUMNS:
+        if not mapping.get(canonical):
+            continue
+        columns = mapping[canonical]
+        arrays = [_as_strings(table.column(c), source.origin, c) for c in columns]
+        if canonical in MULTI_VALUE_COLUMNS:
+            out[canonical] = _list_column(arrays, split=canonical == "email")
+        else:
+            out[canonical] = (
+                pc.utf8_trim_whitespace(arrays[0]) if pa.types.is_string(arrays[0].type) else arrays[0]
+            )
+    ids = out["source_id"]
+    blank = pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False)
+    if np.asarray(blank, dtype=bool).any():
+        row = int(np.flatnonzero(np.asarray(blank, dtype=bool))[0])
+        raise InputError(f"{source.origin}: row {row + 1}: empty source_id ({mapping['source_id'][0]})")
+    counts = pc.value_counts(ids)
+    dup = pc.filter(counts, pc.greater(counts.field("counts"), 1))
+    if len(dup):
+        value = dup[0]["values"].as_py()
+        rows = np.flatnonzero(np.asarray(pc.equal(ids, value).to_numpy(zero_copy_only=False), dtype=bool))
+        raise InputError(
+            f"{source.origin}: duplicate source_id {value!r} in rows {rows[0] + 1} and {rows[1] + 1} "
+            f"({len(dup)} duplicated id(s) in all)"
+        )
+    n = table.num_rows
+    columns_out = {
+        "source": pa.array([source.name] * n, pa.string()),
+        **out,
+        "row": pa.array(np.arange(n, dtype=np.int64)),
+    }
+    return pa.table(columns_out)
+
+
+def combine_sources(
+    sources: Sequence[SourceInput],
+    mapping: Mapping[str | None, Mapping[str, Sequence[str]]] | None = None,
+) -> pa.Table:
+    """Canonicalise every source and stack them into one table (columns missing in one are null).
+
+    ``mapping`` is ``{source_name_or_None: {canonical: [columns]}}``; ``None`` entries apply to every
+    source that has at least one of the named columns, and a named column found in no source at all is
+    an error.
+    """
+    mapping = mapping or {}
+    names = [s.name for s in sources]
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise InputError(f"two inputs share the source name {dupes[0]!r}; rename one file")
+    for scope in mapping:
+        if scope is not None and scope not in names:
+            raise InputError(f"--column {scope}:...: no input named {scope!r} (inputs: {', '.join(names)})")
+    general = mapping.get(None, {})
+    for canonical, columns in general.items():
+        for column in columns:
+            if not any(column in s.table.column_names for s in sources):
+                raise InputError(
+                    f"column {column!r} (mapped to {canonical}) is in none of the inputs: "
+                    + "; ".join(f"{s.origin}: {', '.join(s.table.column_names)}" for s in sources)
+                )
+    tables = []
+    for s in sources:
+        explicit: dict[str, list[str]] = {}
+        for canonical, columns in general.items():
+            have = [c for c in columns if c in s.table.column_names]
+            if have:
+                explicit[canonical] = have
+        explicit.update({k: list(v) for k, v in mapping.get(s.name, {}).items()})
+        tables.append(canonicalize(s, explicit))
+    return _stack(tables)
+
+
+def _stack(tables: list[pa.Table]) -> pa.Table:
+    columns: list[str] = ["source"]
+    for t in tables:
+        columns.extend(c for c in t.column_names if c not in columns)
+    aligned = []
+    for t in tables:
+        arrays = []
+        for c in columns:
+            if c in t.column_names:
+                arrays.append(t.column(c))
+            else:
+                typ = pa.list_(pa.string()) if c in MULTI_VALUE_COLUMNS else pa.string()
+                arrays.append(pa.nulls(t.num_rows, typ))
+        aligned.append(pa.table(arrays, names=columns))
+    return pa.concat_tables(aligned).combine_chunks()
+
+
+def write_table(table: pa.Table, path: str | Path) -> None:
+    """Write ``table`` as CSV or Parquet, chosen by the file extension."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if target.parent and not target.parent.exists():
+        raise InputError(f"{target}: the folder {target.parent} does not exist")
+    if suffix in {".parquet", ".pq"}:
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, target)
+    elif suffix == ".csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, target)
+    else:
+        raise InputError(f"{target}: output must end in .csv or .parquet")

@@ -1,0 +1,166 @@
+"""Column helpers: dictionary-encode string columns, normalising each distinct value once (private).
+
+The batch path never loops over records in Python. A column is dictionary-encoded by Arrow (hash based,
+in C++), the normalizer runs once per *distinct* raw value, and the result is mapped back to the rows as
+integer codes with numpy. Real customer columns repeat a lot (first names, cities, postcodes), so this
+turns 250,000 calls into a few tens of thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "Codes",
+    "dense_rank",
+    "encode",
+    "encode_grouped",
+    "list_to_matrix",
+    "sorted_unique",
+    "to_string_array",
+]
+
+#: Integer codes of a column: ``codes[i]`` indexes ``vocab``; ``-1`` means missing.
+Codes = npt.NDArray[np.int32]
+
+
+def dense_rank(values: npt.NDArray[np.integer[Any]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """Dense codes of an integer array: ``(codes, uniques)`` with ``uniques[codes] == values``.
+
+    The same as ``np.unique(values, return_inverse=True)`` (uniques sorted), but with one unstable
+    argsort instead of numpy's slower general path.
+
+    >>> codes, uniques = dense_rank(np.array([30, 10, 30, 20]))
+    >>> codes.tolist(), uniques.tolist()
+    ([2, 0, 2, 1], [10, 20, 30])
+    """
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, np.int64), values[:0]
+    order = np.argsort(values)
+    ordered = values[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    codes = np.empty(n, dtype=np.int64)
+    codes[order] = np.cumsum(new) - 1
+    return codes, ordered[new]
+
+
+def sorted_unique(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Sorted distinct values (``np.unique`` without its hash path, which is slow for many int64s).
+
+    >>> sorted_unique(np.array([3, 1, 3])).tolist()
+    [1, 3]
+    """
+    if len(values) == 0:
+        return values.copy()
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def to_string_array(values: pa.Array | pa.ChunkedArray | Sequence[Any]) -> pa.Array:
+    """Return ``values`` as one Arrow string array (nulls kept, empty or blank strings made null)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not isinstance(values, pa.Array):
+        values = pa.array(list(values), type=pa.string(), from_pandas=True)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), values)
+
+
+def encode(
+    values: pa.Array | pa.ChunkedArray | Sequence[Any],
+    normalize: Callable[[list[str | None]], Sequence[str | None]] | None = None,
+) -> tuple[Codes, list[str]]:
+    """Dictionary-encode ``values``; with ``normalize``, map each distinct raw value through it once.
+
+    Returns ``(codes, vocab)``: ``codes`` of shape (n,) int32, ``-1`` where the value is missing or
+    normalised to None; ``vocab`` holds each distinct normalised value once.
+
+    >>> codes, vocab = encode(["b", "a", None, "B"], lambda xs: [x.lower() if x else None for x in xs])
+    >>> codes.tolist(), vocab
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    arr = to_string_array(values)
+    dictionary = arr.dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    raw: list[str | None] = dictionary.dictionary.to_pylist()
+    normed = list(normalize(raw)) if normalize is not None else raw
+    return _remap(indices, normed)
+
+
+def encode_grouped(
+    values: pa.Array | pa.ChunkedArray | Sequence[Any],
+    groups: Codes,
+    group_names: Sequence[str | None],
+    normalize: Callable[[list[str | None], str | None], Sequence[str | None]],
+) -> tuple[Codes, list[str]]:
+    """Like :func:`encode`, but the normaliser also gets the row's group (a region such as ``"GB"``).
+
+    ``groups`` has shape (n,) with codes into ``group_names`` (``-1``: no group, passed as None). Each
+    distinct (group, value) combination is normalised once.
+
+    >>> codes, vocab = encode_grouped(["1", "1"], np.array([0, 1], np.int32), ["a", "b"],
+    ...                               lambda xs, g: [f"{g}{x}" for x in xs])
+    >>> codes.tolist(), vocab
+    ([0, 1], ['a1', 'b1'])
+    """
+    arr = to_string_array(values)
+    dictionary = arr.dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    raw: list[str | None] = dictionary.dictionary.to_pylist()
+    width = len(raw) + 1
+    combined = (groups.astype(np.int64) + 1) * width + (indices + 1)
+    inverse, uniq = dense_rank(combined)
+    group_of = uniq // width - 1
+    value_of = uniq % width - 1
+    normed: list[str | None] = [None] * len(uniq)
+    for g in np.unique(group_of).tolist():
+        sel = np.flatnonzero(group_of == g)
+        vals = [raw[v] if v >= 0 else None for v in value_of[sel].tolist()]
+        name = group_names[g] if g >= 0 else None
+        for k, out in zip(sel.tolist(), normalize(vals, name), strict=True):
+            normed[k] = out
+    return _remap(inverse.astype(np.int64), normed)
+
+
+def _remap(indices: npt.NDArray[np.int64], normed: Sequence[str | None]) -> tuple[Codes, list[str]]:
+    vocab: dict[str, int] = {}
+    remap = np.empty(len(normed) + 1, dtype=np.int32)
+    remap[-1] = -1
+    for k, value in enumerate(normed):
+        remap[k] = -1 if value is None else vocab.setdefault(value, len(vocab))
+    return remap[indices], list(vocab)
+
+
+def list_to_matrix(
+    values: pa.Array | pa.ChunkedArray, width: int
+) -> tuple[pa.Array, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Flatten a list<string> column for encoding; return ``(flat_values, row, slot)``.
+
+    ``row[k]`` and ``slot[k]`` say where flat value ``k`` belongs in an (n, width) matrix; values past
+    ``width`` in one row are dropped (the caller reports the cap).
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    flat = pc.list_flatten(values)
+    row = pc.list_parent_indices(values).to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = values.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+    slot = np.arange(len(row), dtype=np.int64) - offsets[row] if len(row) else np.zeros(0, np.int64)
+    keep = slot < width
+    if not keep.all():
+        flat = flat.filter(pa.array(keep))
+        row, slot = row[keep], slot[keep]
+    return flat, row, slot

@@ -1,0 +1,372 @@
+"""Pairwise comparisons: for each candidate pair and each field, an ordered agreement level.
+
+Every comparison works on all pairs at once: ``compare(features, left, right)`` returns an int8 array of
+levels, one per pair. Level 0 is always ``null`` (one side has no value: no evidence either way); the
+other levels run from the strongest agreement to ``else``. String similarity is computed once per
+distinct pair of values (names repeat a lot), with ``rapidfuzz.process.cpdist``.
+
+Fields that carry the same information are one comparison, not several: street, house number, postcode
+and city are the levels of :class:`AddressComparison`, so a shared address is counted once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from matchers._columns import dense_rank
+from matchers.features import Features
+
+__all__ = [
+    "DEFAULT_COMPARISONS",
+    "AddressComparison",
+    "Comparison",
+    "EmailComparison",
+    "ExactComparison",
+    "FirstNameComparison",
+    "PhoneComparison",
+    "SurnameComparison",
+    "compare_all",
+    "string_distance",
+    "string_similarity",
+]
+
+IntArray = npt.NDArray[np.int64]
+Levels = npt.NDArray[np.int8]
+
+
+def string_similarity(
+    vocab: Sequence[str], a: npt.NDArray[np.integer], b: npt.NDArray[np.integer], *, workers: int = 1
+) -> npt.NDArray[np.float64]:
+    """Jaro-Winkler similarity of ``vocab[a[k]]`` and ``vocab[b[k]]``; 0.0 where a code is ``-1``.
+
+    Each distinct (a, b) combination is scored once.
+
+    >>> string_similarity(["martha", "marhta", "x"], np.array([0, 0, -1]), np.array([1, 1, 2])).round(3).tolist()
+    [0.961, 0.961, 0.0]
+    """
+    out = np.zeros(len(a), dtype=np.float64)
+    valid = (a >= 0) & (b >= 0)
+    if not valid.any():
+        return out
+    a64, b64 = a[valid].astype(np.int64), b[valid].astype(np.int64)
+    lo, hi = np.minimum(a64, b64), np.maximum(a64, b64)
+    inverse, combos = dense_rank(lo * (len(vocab) + 1) + hi)
+    strings = np.array(list(vocab), dtype=object)
+    left = strings[combos // (len(vocab) + 1)].tolist()
+    right = strings[combos % (len(vocab) + 1)].tolist()
+    scores = process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=workers)
+    out[valid] = np.asarray(scores, dtype=np.float64)[inverse]
+    return out
+
+
+def string_distance(
+    vocab: Sequence[str], a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]
+) -> npt.NDArray[np.int64]:
+    """Optimal-string-alignment edit distance (a transposition is one edit); -1 where a code is -1.
+
+    >>> string_distance(["jsmith84", "jsmith48", "x"], np.array([0, 0, -1]), np.array([1, 2, 2])).tolist()
+    [1, 8, -1]
+    """
+    out = np.full(len(a), -1, dtype=np.int64)
+    valid = (a >= 0) & (b >= 0)
+    if not valid.any():
+        return out
+    a64, b64 = a[valid].astype(np.int64), b[valid].astype(np.int64)
+    lo, hi = np.minimum(a64, b64), np.maximum(a64, b64)
+    inverse, combos = dense_rank(lo * (len(vocab) + 1) + hi)
+    strings = np.array(list(vocab), dtype=object)
+    left = strings[combos // (len(vocab) + 1)].tolist()
+    right = strings[combos % (len(vocab) + 1)].tolist()
+    scores = process.cpdist(left, right, scorer=OSA.distance)
+    out[valid] = np.asarray(scores, dtype=np.int64)[inverse]
+    return out
+
+
+def _any_equal(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:
+    """Row-wise: does any present value of ``a[k]`` equal any present value of ``b[k]``?
+
+    Values are packed to the left of each row (missing is -1 at the end), so columns that are missing
+    everywhere are skipped.
+    """
+    out = np.zeros(len(a), dtype=bool)
+    width_a = int((a >= 0).any(axis=0).sum()) if len(a) else 0
+    width_b = int((b >= 0).any(axis=0).sum()) if len(b) else 0
+    for i in range(width_a):
+        col = a[:, i]
+        present = col >= 0
+        for j in range(width_b):
+            out |= present & (col == b[:, j])
+    return out
+
+
+def _shared_value(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
+    """Row-wise: a value present in both ``a[k]`` and ``b[k]`` (the first found), or -1."""
+    out = np.full(len(a), -1, dtype=np.int64)
+    width_a = int((a >= 0).any(axis=0).sum()) if len(a) else 0
+    width_b = int((b >= 0).any(axis=0).sum()) if len(b) else 0
+    for i in range(width_a):
+        col = a[:, i]
+        for j in range(width_b):
+            hit = (col >= 0) & (col == b[:, j]) & (out < 0)
+            out[hit] = col[hit]
+    return out
+
+
+def _name_like(features: Features, rows: IntArray, local_codes: IntArray) -> npt.NDArray[np.bool_]:
+    """Whether an email local part is just the record's own name (``john.smith``, ``jsmith84``,
+    ``smithj``): such a local part says nothing the name comparisons have not said already."""
+    out = np.zeros(len(rows), dtype=bool)
+    lasts, firsts = features.last[rows].tolist(), features.first[rows].tolist()
+    for k, (code, lc, fc) in enumerate(zip(local_codes.tolist(), lasts, firsts, strict=True)):
+        if lc < 0:
+            continue
+        local = features.email_local_vocab[code]
+        surname = "".join(ch for ch in features.last_vocab[lc] if ch.isalnum())
+        if len(surname) < 2 or surname not in local:
+            continue
+        rest = local.replace(surname, "", 1).strip("0123456789")
+        given = features.first_vocab[fc] if fc >= 0 else ""
+        out[k] = rest == "" or (given != "" and rest in (given, given[0]))
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison(ABC):
+    """Base class: a named comparison with ordered levels (``levels[0] == "null"``).
+
+    ``tf_level`` names the level whose weight is adjusted by the term frequency of the matched value
+    (``tf_attr`` is the :class:`Features` attribute holding it); ``cannot_link_level`` the level that
+    marks two records as certainly different people (used by the household guard).
+
+    ``m_default`` and ``u_default`` (one value per level after ``null``) are weak priors: training
+    adds them as a few pseudo-pairs, so a tiny input still gets sensible weights while a real one is
+    governed by its own data.
+    """
+
+    name: str
+    levels: tuple[str, ...]
+    tf_level: int | None = None
+    tf_attr: str | None = None
+    cannot_link_level: int | None = None
+    m_default: tuple[float, ...] = ()
+    u_default: tuple[float, ...] = ()
+
+    @abstractmethod
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        """Levels of the pairs ``(left[k], right[k])``, int8 array of shape (n_pairs,)."""
+
+    def describe(self, level: int) -> str:
+        """Readable name of ``level``."""
+        return self.levels[level]
+
+
+def _levels(n: int, default: int) -> Levels:
+    return np.full(n, default, dtype=np.int8)
+
+
+@dataclass(frozen=True)
+class FirstNameComparison(Comparison):
+    """First name: ``exact`` / ``nickname`` (bill~william) / ``jaro_winkler>=0.92`` / ``>=0.80`` /
+    ``initial`` (J vs John) / ``else``; the exact level is term-frequency adjusted; ``else`` means two
+    different people (household guard)."""
+
+    name: str = "first_name"
+    levels: tuple[str, ...] = (
+        "null",
+        "exact",
+        "nickname",
+        "jaro_winkler>=0.92",
+        "jaro_winkler>=0.80",
+        "initial",
+        "else",
+    )
+    tf_level: int | None = 1
+    tf_attr: str | None = "first_tf"
+    cannot_link_level: int | None = 6
+    m_default: tuple[float, ...] = (0.82, 0.05, 0.06, 0.03, 0.02, 0.02)
+    u_default: tuple[float, ...] = (0.01, 0.002, 0.005, 0.03, 0.02, 0.933)
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        a, b = features.first[left], features.first[right]
+        out = _levels(len(left), 6)
+        lengths = np.array([len(v) for v in features.first_vocab] + [0], dtype=np.int64)
+        initial_a, initial_b = features.first_initial[left], features.first_initial[right]
+        one_letter = (lengths[a] == 1) | (lengths[b] == 1)
+        out[one_letter & (initial_a == initial_b)] = 5
+        sim = string_similarity(features.first_vocab, a, b)
+        out[(sim >= 0.80) & ~one_letter] = 4
+        out[(sim >= 0.92) & ~one_letter] = 3
+        out[_any_equal(features.first_groups[left], features.first_groups[right])] = 2
+        out[a == b] = 1
+        out[(a < 0) | (b < 0)] = 0
+        return out
+
+
+@dataclass(frozen=True)
+class SurnameComparison(Comparison):
+    """Surname: ``exact`` (term-frequency adjusted) / ``jaro_winkler>=0.92`` / ``phonetic or
+    jaro_winkler>=0.80`` / ``else``."""
+
+    name: str = "last_name"
+    levels: tuple[str, ...] = ("null", "exact", "jaro_winkler>=0.92", "phonetic_or_jw>=0.80", "else")
+    tf_level: int | None = 1
+    tf_attr: str | None = "last_tf"
+    m_default: tuple[float, ...] = (0.88, 0.07, 0.03, 0.02)
+    u_default: tuple[float, ...] = (0.002, 0.003, 0.03, 0.965)
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        a, b = features.last[left], features.last[right]
+        out = _levels(len(left), 4)
+        sim = string_similarity(features.last_vocab, a, b)
+        pa_, pb = features.last_phonetic[left], features.last_phonetic[right]
+        out[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
+        out[sim >= 0.92] = 2
+        out[a == b] = 1
+        out[(a < 0) | (b < 0)] = 0
+        return out
+
+
+@dataclass(frozen=True)
+class EmailComparison(Comparison):
+    """Email: ``exact`` (same match key: gmail dots and +tags, domain typos repaired) /
+    ``same_local_part`` (jsmith84@ at another provider) / ``one_edit`` (one typo) / ``else``.
+
+    A shared local part that is just the person's name (``john.smith@`` at two providers) is counted
+    as no evidence (``null``): it says what the name comparisons already said.
+    """
+
+    name: str = "email"
+    levels: tuple[str, ...] = ("null", "exact", "same_local_part", "one_edit", "else")
+    m_default: tuple[float, ...] = (0.80, 0.05, 0.05, 0.10)
+    u_default: tuple[float, ...] = (1e-6, 1e-6, 1e-5, 0.999988)
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        a, b = features.email[left], features.email[right]
+        out = _levels(len(left), 4)
+        distance = string_distance(features.email_vocab, a[:, 0], b[:, 0])
+        out[distance == 1] = 3
+        shared = _shared_value(features.email_local[left], features.email_local[right])
+        rows = np.flatnonzero(shared >= 0)
+        if len(rows):
+            named = _name_like(features, left[rows], shared[rows]) | _name_like(
+                features, right[rows], shared[rows]
+            )
+            out[rows[~named]] = 2
+            out[rows[named]] = 0
+        out[_any_equal(a, b)] = 1
+        out[(a[:, 0] < 0) | (b[:, 0] < 0)] = 0
+        return out
+
+
+@dataclass(frozen=True)
+class PhoneComparison(Comparison):
+    """Phone: ``exact`` (any shared E.164) / ``last_7_digits`` / ``else``."""
+
+    name: str = "phone"
+    levels: tuple[str, ...] = ("null", "exact", "last_7_digits", "else")
+    m_default: tuple[float, ...] = (0.85, 0.03, 0.12)
+    u_default: tuple[float, ...] = (1e-6, 1e-5, 0.999989)
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        a, b = features.phone[left], features.phone[right]
+        out = _levels(len(left), 3)
+        a7 = np.where(a >= 0, a % 10_000_000, -1)
+        b7 = np.where(b >= 0, b % 10_000_000, -1)
+        out[_any_equal(a7, b7)] = 2
+        out[_any_equal(a, b)] = 1
+        out[(a[:, 0] < 0) | (b[:, 0] < 0)] = 0
+        return out
+
+
+@dataclass(frozen=True)
+class AddressComparison(Comparison):
+    """Address as one piece of evidence: ``house+street+postcode`` / ``house+similar_street`` /
+    ``postcode`` / ``city`` / ``else``."""
+
+    name: str = "address"
+    levels: tuple[str, ...] = (
+        "null",
+        "house+street+postcode",
+        "house+similar_street",
+        "postcode",
+        "city",
+        "else",
+    )
+    m_default: tuple[float, ...] = (0.70, 0.05, 0.10, 0.05, 0.10)
+    u_default: tuple[float, ...] = (1e-5, 1e-5, 0.005, 0.02, 0.97498)
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        f = features
+        out = _levels(len(left), 5)
+        street_a, street_b = f.street[left], f.street[right]
+        house_a, house_b = f.house[left], f.house[right]
+        post_a, post_b = f.postcode[left], f.postcode[right]
+        city_a, city_b = f.city[left], f.city[right]
+        post_known = (post_a >= 0) & (post_b >= 0)
+        post_conflict = post_known & (post_a != post_b)
+        out[(city_a == city_b) & (city_a >= 0)] = 4
+        out[post_known & (post_a == post_b)] = 3
+        same_house = (house_a == house_b) & (house_a >= 0)
+        sim = string_similarity(f.street_vocab, street_a, street_b)
+        out[same_house & (sim >= 0.88) & ~post_conflict] = 2
+        out[same_house & (street_a == street_b) & (street_a >= 0) & ~post_conflict] = 1
+        has_a = (street_a >= 0) | (post_a >= 0) | (city_a >= 0)
+        has_b = (street_b >= 0) | (post_b >= 0) | (city_b >= 0)
+        out[~has_a | ~has_b] = 0
+        return out
+
+
+@dataclass(frozen=True)
+class ExactComparison(Comparison):
+    """A field compared for equality only (``date_of_birth``, ``national_id``, ``company``):
+    ``exact`` / ``else``. With ``cannot_link=True`` a disagreement marks two different people."""
+
+    name: str = "date_of_birth"
+    levels: tuple[str, ...] = ("null", "exact", "else")
+    m_default: tuple[float, ...] = (0.95, 0.05)
+    u_default: tuple[float, ...] = (0.001, 0.999)
+    attr: str = "dob"
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        codes = getattr(features, self.attr)
+        a, b = codes[left], codes[right]
+        out = _levels(len(left), 2)
+        out[a == b] = 1
+        out[(a < 0) | (b < 0)] = 0
+        return out
+
+
+#: The comparisons used when none are given.
+DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
+    FirstNameComparison(),
+    SurnameComparison(),
+    EmailComparison(),
+    PhoneComparison(),
+    AddressComparison(),
+    ExactComparison("date_of_birth", attr="dob", cannot_link_level=2),
+    ExactComparison("national_id", attr="national_id", cannot_link_level=2),
+)
+
+
+def compare_all(
+    comparisons: Sequence[Comparison], features: Features, left: IntArray, right: IntArray
+) -> npt.NDArray[np.int8]:
+    """Levels of every comparison for every pair: int8 array of shape (n_pairs, n_comparisons).
+
+    >>> import pyarrow as pa
+    >>> from matchers.features import build_features
+    >>> f = build_features(pa.table({"first_name": ["Bill", "William"], "last_name": ["Smith", "Smith"]}))
+    >>> compare_all(DEFAULT_COMPARISONS[:2], f, np.array([0]), np.array([1])).tolist()
+    [[2, 1]]
+    """
+    gamma = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    for k, comparison in enumerate(comparisons):
+        gamma[:, k] = comparison.compare(features, left, right)
+    return gamma

@@ -1,0 +1,386 @@
+"""Per-record matching keys, computed once per record (never per pair) as integer-coded columns.
+
+:func:`build_features` takes a table of canonical columns (``first_name``, ``last_name``, ``full_name``,
+``email`` and ``phone`` as lists, ``address``, ``postcode``, ...) and returns :class:`Features`: numpy
+arrays of codes that blocking and comparisons index by record number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from matchers._columns import Codes, encode, encode_grouped, list_to_matrix, to_string_array
+from normalizers import address as _address
+from normalizers import email as _email
+from normalizers import name as _name
+from normalizers import phone as _phone
+
+__all__ = ["MAX_EMAILS", "MAX_NICKNAME_GROUPS", "MAX_PHONES", "Features", "build_features"]
+
+#: At most this many phones / emails per record take part in matching (further ones are counted).
+MAX_PHONES = 4
+MAX_EMAILS = 3
+#: Canonical-name ids kept per first name (``"chris"`` -> christopher, christine, christian ...).
+MAX_NICKNAME_GROUPS = 6
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class Features:
+    """Integer-coded matching keys of ``n`` records (``-1`` is missing everywhere).
+
+    Attributes
+    ----------
+    n : int
+        Number of records.
+    source : ndarray of shape (n,)
+        Source code of each record, indexing ``source_names``.
+    first, last : ndarray of shape (n,)
+        Folded first name and surname codes, indexing ``first_vocab`` / ``last_vocab``.
+    first_groups : ndarray of shape (n, MAX_NICKNAME_GROUPS)
+        Canonical-name ids of the first name; two first names are nickname-equivalent when a row shares
+        an id.
+    first_initial : ndarray of shape (n,)
+        Code point of the first letter of the first name.
+    last_phonetic : ndarray of shape (n,)
+        Phonetic key of the surname.
+    last_tf, first_tf : ndarray of shape (n,)
+        Relative frequency of the record's surname / first name among the records that have one.
+    email : ndarray of shape (n, MAX_EMAILS)
+        Email match-key codes; ``email_local`` the codes (into ``email_local_vocab``) of their local
+        parts without separators and +tags.
+    phone : ndarray of shape (n, MAX_PHONES)
+        E.164 numbers as integers (digits after the ``+``).
+    house, street, postcode, city, country : ndarray of shape (n,)
+        Address codes: house number, normalised street name, postcode, folded city, ISO country.
+    dob, national_id, company : ndarray of shape (n,)
+        Exact-match codes.
+    """
+
+    n: int
+    source: Codes
+    source_names: list[str]
+    first: Codes
+    first_vocab: list[str]
+    first_groups: npt.NDArray[np.int32]
+    first_initial: Codes
+    last: Codes
+    last_vocab: list[str]
+    last_phonetic: Codes
+    last_tf: npt.NDArray[np.float64]
+    first_tf: npt.NDArray[np.float64]
+    email: npt.NDArray[np.int32]
+    email_vocab: list[str]
+    email_local: npt.NDArray[np.int32]
+    email_local_vocab: list[str]
+    phone: npt.NDArray[np.int64]
+    house: Codes
+    street: Codes
+    street_vocab: list[str]
+    postcode: Codes
+    postcode_vocab: list[str]
+    city: Codes
+    country: Codes
+    country_vocab: list[str]
+    dob: Codes
+    national_id: Codes
+    company: Codes
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def first_strings(self, rows: IntArray) -> list[str]:
+        """The folded first names of ``rows`` ('' when missing), for fuzzy comparison."""
+        return _strings(self.first_vocab, self.first[rows])
+
+    def take(self, rows: IntArray) -> Features:
+        """A new :class:`Features` holding only ``rows`` (vocabularies shared)."""
+        values: dict[str, Any] = {}
+        for name, value in self.__dict__.items():
+            if isinstance(value, np.ndarray):
+                values[name] = value[rows]
+            else:
+                values[name] = value
+        values["n"] = len(rows)
+        return Features(**values)
+
+
+def _strings(vocab: Sequence[str], codes: npt.NDArray[np.integer[Any]]) -> list[str]:
+    lookup = np.array([*vocab, ""], dtype=object)
+    return lookup[codes].tolist()  # type: ignore[no-any-return]
+
+
+def _column(table: pa.Table, name: str) -> pa.Array | None:
+    if name not in table.column_names:
+        return None
+    col = table.column(name)
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+def _nulls(n: int) -> pa.Array:
+    return pa.nulls(n, type=pa.string())
+
+
+def build_features(table: pa.Table, *, region: str = "US") -> Features:
+    """Normalise the canonical columns of ``table`` into :class:`Features`.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        One row per record with a ``source`` column and any of the canonical columns; ``phone`` and
+        ``email`` may be ``list<string>`` (several per record) or plain strings.
+    region : str
+        Default region for phone numbers and postcodes of records without a country.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = pa.table({"source": ["erp", "shop"], "full_name": ["SMITH, JOHN", None],
+    ...               "first_name": [None, "Jon"], "last_name": [None, "Smith"],
+    ...               "phone": [["(212) 736-5000"], ["+12127365000"]]})
+    >>> f = build_features(t)
+    >>> f.phone[:, 0].tolist(), f.last.tolist()
+    ([12127365000, 12127365000], [0, 0])
+    """
+    n = table.num_rows
+    stats: dict[str, int] = {}
+    source_col = _column(table, "source")
+    source, source_names = encode(source_col if source_col is not None else pa.array(["input"] * n))
+
+    # Country first: phones and postcodes are read in the record's own country.
+    country_col = _column(table, "country")
+    country, country_vocab = encode(
+        country_col if country_col is not None else _nulls(n), _address.country_code_many
+    )
+    regions: list[str | None] = list(country_vocab)
+
+    first, last, first_vocab, last_vocab = _names(table, n)
+    first_groups = _nickname_groups(first, first_vocab)
+    initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
+    first_initial = initials[first]
+    phon_lookup, _ = encode(last_vocab, _name.phonetic_keys_many)
+    last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
+    last_tf = _term_frequency(last, len(last_vocab))
+    first_tf = _term_frequency(first, len(first_vocab))
+
+    email, email_vocab, email_local, email_local_vocab = _emails(table, n, stats)
+    phone = _phones(table, n, country, regions, region, stats)
+
+    house, street, street_vocab = _address_parts(_column(table, "address"), n)
+
+    postcode_col = _column(table, "postcode")
+
+    def _postcodes(values: list[str | None], group: str | None) -> list[str | None]:
+        return _address.normalize_postcode_many(values, country=group or region)
+
+    postcode, postcode_vocab = encode_grouped(
+        postcode_col if postcode_col is not None else _nulls(n), country, regions, _postcodes
+    )
+    city_col = _column(table, "city")
+    city, _ = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
+    dob_col = _column(table, "date_of_birth")
+    dob, _ = encode(dob_col if dob_col is not None else _nulls(n), _exact_many)
+    nid_col = _column(table, "national_id")
+    national_id, _ = encode(nid_col if nid_col is not None else _nulls(n), _exact_many)
+    company_col = _column(table, "company")
+    company, _ = encode(company_col if company_col is not None else _nulls(n), _name.fold_many)
+
+    return Features(
+        n=n,
+        source=source,
+        source_names=source_names,
+        first=first,
+        first_vocab=first_vocab,
+        first_groups=first_groups,
+        first_initial=first_initial,
+        last=last,
+        last_vocab=last_vocab,
+        last_phonetic=last_phonetic,
+        last_tf=last_tf,
+        first_tf=first_tf,
+        email=email,
+        email_vocab=email_vocab,
+        email_local=email_local,
+        email_local_vocab=email_local_vocab,
+        phone=phone,
+        house=house,
+        street=street,
+        street_vocab=street_vocab,
+        postcode=postcode,
+        postcode_vocab=postcode_vocab,
+        city=city,
+        country=country,
+        country_vocab=country_vocab,
+        dob=dob,
+        national_id=national_id,
+        company=company,
+        stats=stats,
+    )
+
+
+def _term_frequency(codes: Codes, size: int) -> npt.NDArray[np.float64]:
+    """Each record's value frequency among the records that have the field (0.0 where missing)."""
+    counts = np.bincount(codes[codes >= 0], minlength=size).astype(np.float64)
+    present = max(int((codes >= 0).sum()), 1)
+    return np.append(counts / present, 0.0)[codes]
+
+
+def _address_parts(col: pa.Array | None, n: int) -> tuple[Codes, Codes, list[str]]:
+    """House number and normalised street name, each distinct address line parsed once."""
+    if col is None:
+        return np.full(n, -1, np.int32), np.full(n, -1, np.int32), []
+    dictionary = to_string_array(col).dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    parsed = [_address.parse_address(v) for v in dictionary.dictionary.to_pylist()]
+    house_lookup, _ = encode(pa.array([p.house_number if p else None for p in parsed], pa.string()))
+    street_lookup, street_vocab = encode(pa.array([p.street if p else None for p in parsed], pa.string()))
+    house = np.append(house_lookup, np.int32(-1))[indices]
+    street = np.append(street_lookup, np.int32(-1))[indices]
+    return house, street, street_vocab
+
+
+def _exact_many(values: list[str | None]) -> list[str | None]:
+    out: list[str | None] = []
+    for v in values:
+        key = "".join(ch for ch in v.casefold() if ch.isalnum()) if v else ""
+        out.append(key or None)
+    return out
+
+
+def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str]]:
+    """First and last names, taken from ``full_name`` where both are empty."""
+    first_col = _column(table, "first_name")
+    last_col = _column(table, "last_name")
+    full_col = _column(table, "full_name")
+    first_arr = to_string_array(first_col if first_col is not None else _nulls(n))
+    last_arr = to_string_array(last_col if last_col is not None else _nulls(n))
+    if full_col is not None:
+        need = pc.and_(pc.is_null(first_arr), pc.is_null(last_arr))
+        need_rows = np.flatnonzero(need.to_numpy(zero_copy_only=False))
+        if len(need_rows):
+            full_values = to_string_array(full_col).take(pa.array(need_rows)).to_pylist()
+            parsed = _name.parse_full_name_many(full_values)
+            firsts = first_arr.to_pylist()
+            lasts = last_arr.to_pylist()
+            for row, p in zip(need_rows.tolist(), parsed, strict=True):
+                if p is not None:
+                    firsts[row] = p.first
+                    lasts[row] = p.last
+            first_arr = pa.array(firsts, pa.string())
+            last_arr = pa.array(lasts, pa.string())
+    first, first_vocab = encode(first_arr, _first_token_many)
+    last, last_vocab = encode(last_arr, _name.fold_many)
+    return first, last, first_vocab, last_vocab
+
+
+def _first_token_many(values: list[str | None]) -> list[str | None]:
+    """Folded first given name: ``"John Q."`` -> ``"john"`` (middle names are not compared)."""
+    out: list[str | None] = []
+    for folded in _name.fold_many(values):
+        out.append(folded.split()[0] if folded else None)
+    return out
+
+
+def _nickname_groups(first: Codes, vocab: Sequence[str]) -> npt.NDArray[np.int32]:
+    group_ids: dict[str, int] = {}
+    table = np.full((len(vocab) + 1, MAX_NICKNAME_GROUPS), -1, dtype=np.int32)
+    for k, value in enumerate(vocab):
+        canon = sorted(_name.canonical_names(value))[:MAX_NICKNAME_GROUPS]
+        for slot, c in enumerate(canon):
+            table[k, slot] = group_ids.setdefault(c, len(group_ids))
+    return table[first]
+
+
+def _emails(
+    table: pa.Table, n: int, stats: dict[str, int]
+) -> tuple[npt.NDArray[np.int32], list[str], npt.NDArray[np.int32], list[str]]:
+    matrix = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
+    local = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
+    col = _column(table, "email")
+    if col is None:
+        return matrix, [], local, []
+    flat, row, slot = _flatten(col, MAX_EMAILS, stats, "email")
+    codes, vocab = encode(flat, _email.match_key_many)
+    matrix[row, slot] = codes
+    # "Same local part" ignores separators and +tags: john.smith@x ~ john_smith+shop@y.
+    local_lookup, local_vocab = encode([_bare_local(v) for v in vocab])
+    local[row, slot] = np.append(local_lookup, np.int32(-1))[codes]
+    _compact(matrix, local)
+    return matrix, vocab, local, local_vocab
+
+
+_SEPARATORS = str.maketrans("", "", "._-")
+
+
+def _bare_local(key: str) -> str | None:
+    bare = key.rpartition("@")[0].partition("+")[0].translate(_SEPARATORS)
+    return bare or None
+
+
+def _phones(
+    table: pa.Table,
+    n: int,
+    country: Codes,
+    regions: Sequence[str | None],
+    default_region: str,
+    stats: dict[str, int],
+) -> npt.NDArray[np.int64]:
+    matrix = np.full((n, MAX_PHONES), -1, dtype=np.int64)
+    col = _column(table, "phone")
+    if col is None:
+        return matrix
+    flat, row, slot = _flatten(col, MAX_PHONES, stats, "phone")
+
+    def _e164(values: list[str | None], group: str | None) -> list[str | None]:
+        return _phone.e164_many(values, region=group or default_region)
+
+    codes, vocab = encode_grouped(flat, country[row], regions, _e164)
+    numbers = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
+    matrix[row, slot] = numbers[codes]
+    _compact(matrix)
+    # The same number twice in one record (Phone1 == Cellular) is one piece of evidence.
+    s = np.sort(matrix, axis=1)
+    dup = np.zeros_like(s, dtype=bool)
+    dup[:, 1:] = (s[:, 1:] == s[:, :-1]) & (s[:, 1:] >= 0)
+    s[dup] = -1
+    matrix[:] = -np.sort(-s, axis=1)
+    return matrix
+
+
+def _flatten(
+    col: pa.Array, width: int, stats: dict[str, int], name: str
+) -> tuple[pa.Array, IntArray, IntArray]:
+    if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
+        total = int(pc.sum(pc.list_value_length(col)).as_py() or 0)
+        flat, row, slot = list_to_matrix(col, width)
+        if len(row) < total:
+            stats[f"{name}_values_over_cap"] = total - len(row)
+        return flat, row, slot
+    values = to_string_array(col)
+    return values, np.arange(len(values), dtype=np.int64), np.zeros(len(values), dtype=np.int64)
+
+
+def _compact(matrix: npt.NDArray[Any], *companions: npt.NDArray[Any]) -> None:
+    """Move present values (>= 0) to the left of each row, keeping companions aligned."""
+    order = np.argsort(matrix < 0, axis=1, kind="stable")
+    matrix[:] = np.take_along_axis(matrix, order, axis=1)
+    for other in companions:
+        other[:] = np.take_along_axis(other, order, axis=1)
+
+
+def feature_summary(features: Features) -> Mapping[str, int]:
+    """How many records have each key (for the CLI summary and docs)."""
+    return {
+        "records": features.n,
+        "with_name": int(((features.first >= 0) | (features.last >= 0)).sum()),
+        "with_email": int((features.email[:, 0] >= 0).sum()),
+        "with_phone": int((features.phone[:, 0] >= 0).sum()),
+        "with_address": int((features.street >= 0).sum()),
+        "with_postcode": int((features.postcode >= 0).sum()),
+    }

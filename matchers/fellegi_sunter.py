@@ -1,0 +1,439 @@
+"""Fellegi-Sunter scoring: m probabilities trained by EM without labels, u from random pairs.
+
+For each comparison ``k`` and level ``l``, ``m_[k][l]`` is the probability of that level among true
+matches and ``u_[k][l]`` among non-matches. A pair's *match weight* for a field is
+``log2(m / u)``; the weights add up (with the prior) to the log-odds that the pair is a match, and
+each field's weight is kept so that every decision can be explained.
+
+- ``u`` is measured on uniformly random record pairs (almost all non-matches), as Splink does.
+- ``m`` comes from expectation-maximisation over the candidate pairs, grouped into distinct level
+  patterns first (a few hundred patterns stand for millions of pairs, so EM costs milliseconds).
+- Term-frequency adjustment: an exact match on a common value (surname ``smith``) is weaker evidence
+  than on a rare one. On the adjusted level, ``u`` is replaced by the value's frequency among records.
+- :class:`LogisticScorer` is the supervised alternative when labelled pairs exist (scikit-learn).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from matchers._exceptions import ConvergenceWarning, NotFittedError
+from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, compare_all
+from matchers.features import Features
+
+__all__ = [
+    "FellegiSunter",
+    "LogisticScorer",
+    "level_patterns",
+    "match_probability",
+    "random_pairs",
+    "total_pairs",
+]
+
+#: Weight of the comparisons' default u and m, in pseudo-pairs (see ``Comparison.m_default``).
+U_PSEUDO_PAIRS = 100.0
+M_PSEUDO_PAIRS = 10.0
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+Gamma = npt.NDArray[np.int8]
+
+
+def match_probability(log2_odds: FloatArray) -> FloatArray:
+    """Probability from log2 odds: ``1 / (1 + 2**-w)``, stable for large weights.
+
+    >>> match_probability(np.array([0.0, 10.0, -10.0])).round(4).tolist()
+    [0.5, 0.999, 0.001]
+    """
+    return 1.0 / (1.0 + np.exp2(-np.clip(log2_odds, -200.0, 200.0)))
+
+
+def random_pairs(
+    source: npt.NDArray[np.integer], size: int, *, link_only: bool, rng: np.random.Generator
+) -> tuple[IntArray, IntArray]:
+    """``size`` uniformly random pairs of distinct records (of different sources when ``link_only``)."""
+    n = len(source)
+    if n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    left = rng.integers(0, n, size=size, dtype=np.int64)
+    right = rng.integers(0, n, size=size, dtype=np.int64)
+    keep = left != right
+    if link_only:
+        keep &= source[left] != source[right]
+    return left[keep], right[keep]
+
+
+def level_patterns(gamma: Gamma, sizes: Sequence[int]) -> tuple[Gamma, FloatArray]:
+    """Distinct rows of ``gamma`` and how often each occurs (mixed-radix codes and one bincount).
+
+    >>> p, c = level_patterns(np.array([[1, 2], [0, 1], [1, 2]], np.int8), [3, 3])
+    >>> p.tolist(), c.tolist()
+    ([[0, 1], [1, 2]], [1.0, 2.0])
+    """
+    code = np.zeros(len(gamma), dtype=np.int64)
+    for k, size in enumerate(sizes):
+        code = code * size + gamma[:, k]
+    if math.prod(sizes) <= 50_000_000:
+        counts = np.bincount(code, minlength=0)
+        present = np.flatnonzero(counts)
+        codes, weights = present, counts[present].astype(np.float64)
+    else:  # pragma: no cover - only with very many comparisons
+        codes, inverse = np.unique(code, return_inverse=True)
+        weights = np.bincount(inverse).astype(np.float64)
+    patterns = np.zeros((len(codes), len(sizes)), dtype=np.int8)
+    rest = codes.copy()
+    for k in range(len(sizes) - 1, -1, -1):
+        patterns[:, k] = rest % sizes[k]
+        rest //= sizes[k]
+    return patterns, weights
+
+
+def total_pairs(source: npt.NDArray[np.integer], *, link_only: bool) -> float:
+    """Number of record pairs that could be compared: all pairs, or only cross-source ones."""
+    n = float(len(source))
+    all_pairs = n * (n - 1) / 2
+    if not link_only:
+        return all_pairs
+    counts = np.bincount(source[source >= 0]).astype(np.float64)
+    return all_pairs - float((counts * (counts - 1) / 2).sum())
+
+
+@dataclass
+class FellegiSunter:
+    """Unsupervised Fellegi-Sunter model.
+
+    Parameters
+    ----------
+    comparisons : sequence of Comparison
+        The fields compared and their levels.
+    max_iter : int
+        EM iterations at most; reaching it warns with :class:`~identity.ConvergenceWarning`.
+    tol : float
+        EM stops when no m probability moves by more than this.
+    u_sample_size : int
+        Random pairs drawn to estimate u.
+    link_only : bool
+        Only cross-source pairs are possible matches (affects u sampling and the prior).
+    random_state : int
+        Seed for the random pairs; the same seed and input give the same model.
+
+    Attributes
+    ----------
+    m_, u_ : list of ndarray
+        Per comparison, level probabilities among matches / non-matches (``[0]``, null, unused).
+    prior_ : float
+        Probability that a random record pair is a match.
+    candidate_match_rate_ : float
+        Share of candidate pairs EM attributes to matches.
+    n_iter_ : int
+        EM iterations run.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from matchers.features import build_features
+    >>> from matchers.blocking import BlockingIndex
+    >>> t = pa.table({"first_name": ["Ann", "Ann", "Bob", "Rob", "Cy"], "last_name": ["Lee"] * 5,
+    ...               "email": ["a@x.com", "a@x.com", "b@y.com", "b@y.com", "c@z.com"]})
+    >>> f = build_features(t)
+    >>> left, right = BlockingIndex().fit(f).pairs
+    >>> model = FellegiSunter(u_sample_size=1000).fit(f, left, right)
+    >>> p = model.predict(f, left, right)
+    >>> [(int(a), int(b), bool(x > 0.9)) for a, b, x in zip(left, right, p)][:2]
+    [(0, 1, True), (0, 2, False)]
+    """
+
+    comparisons: Sequence[Comparison] = field(default_factory=lambda: DEFAULT_COMPARISONS)
+    max_iter: int = 200
+    tol: float = 1e-6
+    u_sample_size: int = 1_000_000
+    link_only: bool = False
+    random_state: int = 0
+    m_: list[FloatArray] = field(default_factory=list)
+    u_: list[FloatArray] = field(default_factory=list)
+    prior_: float = float("nan")
+    candidate_match_rate_: float = float("nan")
+    n_iter_: int = 0
+
+    # -- training -----------------------------------------------------------------------------------
+    def fit(
+        self,
+        features: Features,
+        left: IntArray,
+        right: IntArray,
+        gamma: Gamma | None = None,
+        training: Sequence[tuple[IntArray, Sequence[str]]] | None = None,
+    ) -> FellegiSunter:
+        """Estimate u on random pairs of ``features`` and m by EM on the candidate pairs.
+
+        ``training`` is as in :meth:`fit_gamma` (usually from
+        :meth:`~matchers.blocking.BlockingIndex.training_blocks`).
+        """
+        if gamma is None:
+            gamma = compare_all(self.comparisons, features, left, right)
+        rng = np.random.default_rng(self.random_state)
+        possible = max(total_pairs(features.source, link_only=self.link_only), 1.0)
+        # A small input has few distinct pairs: drawing far more than exist adds no information.
+        draws = int(min(self.u_sample_size, max(10_000.0, 4.0 * possible)))
+        rl, rr = random_pairs(features.source, draws, link_only=self.link_only, rng=rng)
+        random_gamma = compare_all(self.comparisons, features, rl, rr)
+        return self.fit_gamma(gamma, random_gamma, possible, training)
+
+    def fit_gamma(
+        self,
+        gamma: Gamma,
+        random_gamma: Gamma,
+        possible_pairs: float,
+        training: Sequence[tuple[IntArray, Sequence[str]]] | None = None,
+    ) -> FellegiSunter:
+        """Fit from precomputed levels: ``gamma`` of candidates, ``random_gamma`` of random pairs.
+
+        Parameters
+        ----------
+        gamma : ndarray of shape (n_pairs, n_comparisons)
+            Levels of the candidate pairs.
+        random_gamma : ndarray of shape (n_random, n_comparisons)
+            Levels of uniformly random pairs (for u).
+        possible_pairs : float
+            How many record pairs exist at all: sets the prior, and tells how much a small input's
+            random pairs repeat themselves.
+        training : sequence of (pair_indices, blocked_fields), optional
+            Training blocks, usually one per blocking rule: the candidate pairs a rule found and the
+            comparisons that rule conditions on. EM runs once per block with those comparisons left
+            out (a rule that blocks on email says nothing about how often matches share an email), and
+            each comparison's m is the match-weighted mean over the blocks that estimated it.
+            Without it, EM runs once over all pairs.
+        """
+        # Drawing 1M random pairs from 10 records does not give 1M pairs' worth of evidence.
+        evidence = min(1.0, possible_pairs / max(len(random_gamma), 1))
+        self.u_ = [
+            self._level_frequencies(random_gamma[:, k], c.u_default, len(c.levels), scale=evidence)
+            for k, c in enumerate(self.comparisons)
+        ]
+        names = [c.name for c in self.comparisons]
+        blocks = list(training) if training else [(np.arange(len(gamma), dtype=np.int64), ())]
+        m_prior = [self._default(c.m_default, len(c.levels)) for c in self.comparisons]
+        sums = [np.zeros(len(c.levels)) for c in self.comparisons]
+        mass = np.zeros(len(self.comparisons))
+        iterations = 0
+        for rows, blocked in blocks:
+            unknown = set(blocked) - set(names)
+            if unknown:
+                raise ValueError(f"training block names unknown comparisons: {sorted(unknown)}")
+            active = np.array([name not in blocked for name in names])
+            if not active.any() or len(rows) == 0:
+                continue
+            sub = gamma[rows].copy()
+            sub[:, ~active] = 0
+            m, lam, n_iter = self._em(sub, m_prior, update_m=True)
+            iterations = max(iterations, n_iter)
+            matches = lam * len(rows)
+            for k in np.flatnonzero(active).tolist():
+                sums[k] += matches * m[k]
+                mass[k] += matches
+        self.m_ = []
+        for k, prior in enumerate(m_prior):
+            m_k = sums[k] / mass[k] if mass[k] > 0 else np.concatenate([[1.0], prior])
+            m_k[0] = 1.0
+            self.m_.append(m_k)
+        # With m and u settled, one more EM over every candidate pair estimates the match rate alone.
+        m_list = [m[1:] for m in self.m_]
+        _, lam, _ = self._em(gamma, m_list, update_m=False)
+        self.candidate_match_rate_ = lam
+        self.n_iter_ = iterations
+        n_matches = lam * len(gamma)
+        self.prior_ = float(min(max(n_matches / max(possible_pairs, 1.0), 1e-12), 0.5))
+        return self
+
+    @staticmethod
+    def _default(values: tuple[float, ...], n_levels: int) -> FloatArray:
+        if len(values) == n_levels - 1:
+            return np.array(values, dtype=np.float64)
+        return np.full(n_levels - 1, 1.0 / (n_levels - 1))
+
+    @classmethod
+    def _level_frequencies(
+        cls, levels: npt.NDArray[np.int8], default: tuple[float, ...], n_levels: int, *, scale: float
+    ) -> FloatArray:
+        counts = np.bincount(levels.astype(np.int64), minlength=n_levels).astype(np.float64) * scale
+        counts[0] = 0.0
+        counts[1:] += U_PSEUDO_PAIRS * cls._default(default, n_levels)
+        out: FloatArray = counts / counts[1:].sum()
+        out[0] = 1.0
+        return out
+
+    def _em(
+        self, gamma: Gamma, m_start: Sequence[FloatArray], *, update_m: bool
+    ) -> tuple[list[FloatArray], float, int]:
+        """EM over distinct level patterns with u fixed; returns ``(m, match_rate, iterations)``."""
+        n_comp = len(self.comparisons)
+        sizes = [len(c.levels) for c in self.comparisons]
+        patterns, weights = level_patterns(gamma, sizes)
+        m = [np.concatenate([[1.0], p]) for p in m_start]
+        log_u = np.zeros(len(patterns))
+        for k in range(n_comp):
+            log_u += np.log(self.u_[k][patterns[:, k]])
+        lam = 0.1
+        for iteration in range(1, self.max_iter + 1):
+            log_m = np.zeros(len(patterns))
+            for k in range(n_comp):
+                log_m += np.log(m[k][patterns[:, k]])
+            odds = (log_u + math.log(1.0 - lam)) - (log_m + math.log(lam))
+            r = 1.0 / (1.0 + np.exp(np.clip(odds, -700, 700)))
+            wm = weights * r
+            # Beta(1, 1) prior on the match rate: one pseudo-pair each way.
+            new_lam = float(min(max((wm.sum() + 1.0) / (weights.sum() + 2.0), 1e-9), 1 - 1e-9))
+            delta = abs(new_lam - lam)
+            lam = new_lam
+            if update_m:
+                new_m = [
+                    self._weighted_levels(patterns[:, k], wm, sizes[k], m_start[k] * M_PSEUDO_PAIRS)
+                    for k in range(n_comp)
+                ]
+                delta = max(delta, *(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)))
+                m = new_m
+            if delta < self.tol:
+                return m, lam, iteration
+        warnings.warn(
+            f"EM stopped at max_iter={self.max_iter} before converging", ConvergenceWarning, stacklevel=3
+        )
+        return m, lam, self.max_iter
+
+    @staticmethod
+    def _weighted_levels(
+        levels: npt.NDArray[np.int8], w: FloatArray, size: int, prior: FloatArray
+    ) -> FloatArray:
+        totals = np.bincount(levels.astype(np.int64), weights=w, minlength=size).astype(np.float64)
+        totals[0] = 0.0
+        totals[1:] += prior
+        out: FloatArray = totals / totals[1:].sum()
+        out[0] = 1.0
+        return out
+
+    # -- scoring ------------------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not self.m_ or not self.u_:
+            raise NotFittedError("FellegiSunter is not fitted yet: call fit(features, left, right) first")
+
+    def level_weights(self) -> list[FloatArray]:
+        """``log2(m / u)`` per comparison and level (0.0 for null), before term-frequency adjustment."""
+        self._check_fitted()
+        out = []
+        for m, u in zip(self.m_, self.u_, strict=True):
+            w = np.log2(m / u)
+            w[0] = 0.0
+            out.append(w)
+        return out
+
+    def match_weights(
+        self, features: Features, left: IntArray, right: IntArray, gamma: Gamma
+    ) -> npt.NDArray[np.float32]:
+        """Each field's match weight (log2 Bayes factor) per pair, shape (n_pairs, n_comparisons)."""
+        table = self.level_weights()
+        out = np.zeros(gamma.shape, dtype=np.float32)
+        for k, comparison in enumerate(self.comparisons):
+            w = table[k][gamma[:, k]]
+            if comparison.tf_level is not None and comparison.tf_attr is not None:
+                hit = gamma[:, k] == comparison.tf_level
+                if hit.any():
+                    tf = getattr(features, comparison.tf_attr)[left[hit]]
+                    u_tf = np.maximum(tf, 1.0 / max(features.n, 1))
+                    w[hit] = np.log2(self.m_[k][comparison.tf_level] / u_tf)
+            out[:, k] = w
+        return out
+
+    @property
+    def prior_weight(self) -> float:
+        """log2 prior odds that a random pair is a match."""
+        self._check_fitted()
+        return math.log2(self.prior_ / (1.0 - self.prior_))
+
+    def predict(
+        self, features: Features, left: IntArray, right: IntArray, gamma: Gamma | None = None
+    ) -> FloatArray:
+        """Match probability of each pair."""
+        self._check_fitted()
+        if gamma is None:
+            gamma = compare_all(self.comparisons, features, left, right)
+        weights = self.match_weights(features, left, right, gamma)
+        return match_probability(self.prior_weight + weights.sum(axis=1, dtype=np.float64))
+
+    def to_dict(self) -> dict[str, object]:
+        """The fitted parameters as plain JSON-able data (for saving a resolver without pickle)."""
+        self._check_fitted()
+        return {
+            "comparisons": [c.name for c in self.comparisons],
+            "m": [m.tolist() for m in self.m_],
+            "u": [u.tolist() for u in self.u_],
+            "prior": self.prior_,
+            "candidate_match_rate": self.candidate_match_rate_,
+            "n_iter": self.n_iter_,
+        }
+
+
+@dataclass
+class LogisticScorer:
+    """Supervised scoring from labelled pairs: logistic regression on one-hot comparison levels.
+
+    Use when you have pairs a person has labelled (``y`` 1 for same person). Each field's contribution
+    to the log-odds is kept (in log2 units, like Fellegi-Sunter match weights).
+
+    Examples
+    --------
+    >>> gamma = np.array([[1, 1], [1, 2], [2, 2], [2, 1]] * 20, dtype=np.int8)
+    >>> y = np.array([1, 1, 0, 0] * 20)
+    >>> scorer = LogisticScorer(comparisons=DEFAULT_COMPARISONS[:2]).fit_gamma(gamma, y)
+    >>> bool(scorer.predict_gamma(np.array([[1, 1]], np.int8))[0] > 0.5)
+    True
+    """
+
+    comparisons: Sequence[Comparison] = field(default_factory=lambda: DEFAULT_COMPARISONS)
+    C: float = 1.0
+    coef_: list[FloatArray] = field(default_factory=list)
+    intercept_: float = float("nan")
+
+    def _one_hot(self, gamma: Gamma) -> npt.NDArray[np.float64]:
+        blocks = []
+        for k, c in enumerate(self.comparisons):
+            eye = np.eye(len(c.levels))[:, 1:]  # null level is the baseline
+            blocks.append(eye[gamma[:, k]])
+        return np.hstack(blocks)
+
+    def fit_gamma(self, gamma: Gamma, y: npt.ArrayLike) -> LogisticScorer:
+        """Fit on levels ``gamma`` (n_pairs, n_comparisons) and labels ``y`` (n_pairs,)."""
+        from sklearn.linear_model import LogisticRegression
+
+        labels = np.asarray(y).astype(int)
+        if len(np.unique(labels)) < 2:
+            raise ValueError("labelled pairs must contain both matches (1) and non-matches (0)")
+        model = LogisticRegression(C=self.C, max_iter=1000)
+        model.fit(self._one_hot(gamma), labels)
+        coef = model.coef_[0] / math.log(2)
+        self.coef_ = []
+        pos = 0
+        for c in self.comparisons:
+            width = len(c.levels) - 1
+            self.coef_.append(np.concatenate([[0.0], coef[pos : pos + width]]))
+            pos += width
+        self.intercept_ = float(model.intercept_[0] / math.log(2))
+        return self
+
+    def match_weights_gamma(self, gamma: Gamma) -> npt.NDArray[np.float32]:
+        """Each field's contribution to the log2 odds, shape (n_pairs, n_comparisons)."""
+        if not self.coef_:
+            raise NotFittedError("LogisticScorer is not fitted yet: call fit_gamma(gamma, y) first")
+        out = np.zeros(gamma.shape, dtype=np.float32)
+        for k, coef in enumerate(self.coef_):
+            out[:, k] = coef[gamma[:, k]]
+        return out
+
+    def predict_gamma(self, gamma: Gamma) -> FloatArray:
+        """Match probability of each pair."""
+        weights = self.match_weights_gamma(gamma)
+        return match_probability(self.intercept_ + weights.sum(axis=1, dtype=np.float64))

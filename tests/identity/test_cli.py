@@ -1,0 +1,139 @@
+"""The identity-dedupe CLI: end to end on small files, and every bad-input case (exit code 2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from identity._cli import main
+
+ERP = """CardCode,CardName,Phone1,Phone2,Cellular,EmailAddress,Address,City,ZipCode,Country
+C001,"SMITH, WILLIAM",(212) 736-5000,,917.555.0134,bill.smith@gmial.com,12 Main Street,New York,10001,US
+C002,"SMITH, MARY",(212) 736-5000,,917-555-0199,mary.smith@yahoo.com,12 Main St,New York,10001,US
+C003,"JONES, ANNA",020 7946 0958,,,anna.jones@outlook.com,Flat 3 14 High Street,London,sw1a1aa,GB
+C004,Acme Ltd (Robert Brown),n/a,,,,1 Industrial Way,Boston,02134,US
+"""
+SHOPIFY = """id,first_name,last_name,email,phone,address1,city,zip,country_code
+901,Bill,Smith,billsmith@gmail.com,+19175550134,12 Main St,New York,10001,US
+902,Anna,Jones,Anna.Jones@outlook.com,+442079460958,14 High St,London,SW1A 1AA,GB
+903,Mary,Smith,mary.smith@yahoo.com,+19175550199,12 Main Street,New York,10001,US
+904,Rob,Brown,rob.brown@acme.com,,1 Industrial Way,Boston,2134,US
+905,Zoe,Quinn,,,,,,
+"""
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    erp = tmp_path / "erp.csv"
+    shop = tmp_path / "shopify.csv"
+    erp.write_text(ERP)
+    shop.write_text(SHOPIFY)
+    return erp, shop
+
+
+def _run(*args: str) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(list(args), stderr=err)
+    return code, err.getvalue()
+
+
+def _clusters(path: Path) -> dict[tuple[str, str], int]:
+    with path.open() as handle:
+        return {(r["source"], r["source_id"]): int(r["cluster_id"]) for r in csv.DictReader(handle)}
+
+
+def test_end_to_end_links_customers_and_keeps_the_household_apart(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "clusters.csv"
+    code, err = _run(*map(str, inputs), "-o", str(out), "--pairs", str(tmp_path / "pairs.csv"))
+    assert code == 0, err
+    clusters = _clusters(out)
+    assert len(clusters) == 9  # every input row exactly once
+    assert clusters["erp", "C001"] == clusters["shopify", "901"]  # Bill ~ William, same mobile
+    assert clusters["erp", "C002"] == clusters["shopify", "903"]
+    assert clusters["erp", "C003"] == clusters["shopify", "902"]  # UK number in two spellings
+    assert clusters["erp", "C001"] != clusters["erp", "C002"]  # household: shared landline and address
+    assert "records 9" in err and "clusters" in err and "seconds" in err
+    assert (tmp_path / "pairs.csv").read_text().startswith('"source_l"')
+
+
+def test_same_input_gives_the_same_clusters(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    assert _run(*map(str, inputs), "-o", str(a))[0] == 0
+    assert _run(*map(str, inputs), "-o", str(b), "-q")[0] == 0
+    assert pq.read_table(a).equals(pq.read_table(b))
+    assert pq.read_table(a).column_names == ["source", "source_id", "cluster_id", "cluster_size"]
+
+
+def test_jsonl_input_and_column_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "crm.jsonl"
+    rows = [{"CustomerNo": 1, "Mail": "a@x.com"}, {"CustomerNo": 2, "Mail": "A@X.com"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    out = tmp_path / "out.csv"
+    code, err = _run(str(path), "-o", str(out), "--column", "source_id=CustomerNo", "--column", "email=Mail")
+    assert code == 0, err
+    assert _clusters(out) == {("crm", "1"): 0, ("crm", "2"): 0}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extra", "message"),
+    [
+        ("missing.csv", None, [], "missing.csv: no such file"),
+        ("empty.csv", "", [], "empty.csv: the file is empty"),
+        ("header.csv", "id,email\n", [], "header.csv: no rows"),
+        ("noid.csv", "name,email\nA,a@x.com\n", [], "noid.csv: no source_id column"),
+        (
+            "dup.csv",
+            "id,email\n1,a@x.com\n2,b@x.com\n1,c@x.com\n",
+            [],
+            "dup.csv: duplicate source_id '1' in rows 1 and 3",
+        ),
+        ("blank.csv", "id,email\n1,a@x.com\n,b@x.com\n", [], "blank.csv: row 2: empty source_id"),
+        (
+            "map.csv",
+            "id,email\n1,a@x.com\n",
+            ["--column", "phone=Phone9"],
+            "column 'Phone9' (mapped to phone) is in none of the inputs",
+        ),
+        (
+            "canon.csv",
+            "id,email\n1,a@x.com\n",
+            ["--column", "fone=Phone1"],
+            "unknown canonical column 'fone'",
+        ),
+        ("data.xlsx", "not really", [], "unknown file format '.xlsx'"),
+        ("bad.parquet", "this is not parquet", [], "bad.parquet: cannot read .parquet file"),
+        ("ok.csv", "id,email\n1,a@x.com\n", ["--region", "XX"], "region 'XX' is not an ISO 3166 region code"),
+        ("ok2.csv", "id,email\n1,a@x.com\n", ["--threshold", "1.5"], "threshold must be between 0 and 1"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_line(
+    tmp_path: Path, name: str, content: str | None, extra: list[str], message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"), *extra)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_output_extension_exits_2(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    code, err = _run(str(inputs[0]), "-o", str(tmp_path / "out.xlsx"))
+    assert code == 2 and "output must end in .csv or .parquet" in err
+
+
+def test_malformed_values_are_missing_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    path.write_text("id,phone,email,first_name\n1,n/a,not-an-email,\u0000\n2,0,@@,Ann\n3,+,x@,\n")
+    out = tmp_path / "out.csv"
+    code, err = _run(str(path), "-o", str(out))
+    assert code == 0, err
+    assert sorted(_clusters(out).values()) == [0, 1, 2]
