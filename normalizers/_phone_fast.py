@@ -1,0 +1,326 @@
+"""Fast path for phone parsing (private): libphonenumber's own rules, replayed on plain digit strings.
+
+``phonenumbers.parse`` spends most of its 20-40 µs on regular expressions that find a number inside
+free text, strip extensions and normalise digits. Most ERP phone fields are digits plus ``space - . / ( )``
+and perhaps one leading ``+``. For those, libphonenumber's result depends only on the digit string, the
+presence of the plus and the default region, so this module recomputes it from the same metadata:
+
+1. country-code extraction (``+`` then the first 1-3 digits that form a known code, or the default region's
+   code found at the start of the digits, with libphonenumber's "was it too long before?" test);
+2. national-prefix handling: whenever a national-prefix-for-parsing pattern *matches*, we give up and let
+   the slow path decide, so the fast path never strips anything itself;
+3. the length test of ``is_possible_number_with_reason`` (possible lengths of the general description).
+
+Anything outside these shapes returns ``SLOW`` and is handled by ``phone._parse_slow``, which calls
+libphonenumber directly. ``tests/normalizers/test_phone_properties.py`` asserts both paths agree.
+
+Validity (``number_type != UNKNOWN``, the heart of ``is_valid_number``) is recomputed here too, from
+the same per-type patterns, merged per national-number length into one regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+import phonenumbers
+from phonenumbers import PhoneMetadata
+
+__all__ = ["SLOW", "RegionInfo", "code_info", "fast_core", "region_and_validity", "region_info"]
+
+SLOW: Final[tuple[int, str]] = (0, "")
+"""Returned by ``fast_core`` when the input is not a shape it replays: use the slow path.
+
+(No real number has country code 0, so callers can test ``result[0] == 0``.)"""
+
+_MAX_NSN = 17  # libphonenumber's _MAX_LENGTH_FOR_NSN
+_IS_POSSIBLE: Final = phonenumbers.ValidationResult.IS_POSSIBLE
+_TOO_LONG: Final = phonenumbers.ValidationResult.TOO_LONG
+_COUNTRY_CODES: Final = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+_CODE_PREFIXES: Final = {str(code): code for code in _COUNTRY_CODES}
+# Separators the fast path accepts; libphonenumber ignores all of them once the number has started.
+_DROP_SEPARATORS: Final = str.maketrans("", "", " -./()")
+# Description attributes whose match makes a number valid (order irrelevant: we only test "any").
+_TYPE_DESCS: Final = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Desc:
+    lengths: frozenset[int] | None  # None: no length restriction
+    pattern: re.Pattern[str] | None  # None: matches nothing
+
+    def matches(self, nsn: str) -> bool:
+        if self.lengths is not None and len(nsn) not in self.lengths:
+            return False
+        return self.pattern is not None and self.pattern.fullmatch(nsn) is not None
+
+    def matches_pattern(self, nsn: str) -> bool:
+        """``_match_national_number(nsn, desc, False)``: the pattern alone, lengths ignored."""
+        return self.pattern is not None and self.pattern.fullmatch(nsn) is not None
+
+
+def _desc(desc: object) -> _Desc | None:
+    if desc is None:
+        return None
+    lengths = tuple(getattr(desc, "possible_length", ()) or ())
+    pattern = getattr(desc, "national_number_pattern", None)
+    return _Desc(frozenset(lengths) if lengths else None, re.compile(pattern) if pattern else None)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionInfo:
+    """What the fast path needs from one metadata record (a region, or a non-geographic code)."""
+
+    country_code: int
+    country_code_str: str
+    idd: re.Pattern[str] | None
+    national_prefix: re.Pattern[str] | None
+    general: _Desc
+    possible: tuple[int, ...]  # sorted possible lengths of the general description
+    local_only: frozenset[int]
+    leading_digits: str | None
+    types: tuple[_Desc, ...]
+    # national-number length -> one pattern matching any valid type of that length (None: none can)
+    valid_by_length: dict[int, re.Pattern[str] | None] = field(default_factory=dict)
+
+    def length_result(self, nsn: str) -> int:
+        """libphonenumber's ``_test_number_length`` for the UNKNOWN type."""
+        n = len(nsn)
+        if n in self.local_only:
+            return phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+        if n == self.possible[0]:
+            return _IS_POSSIBLE
+        if n < self.possible[0]:
+            return phonenumbers.ValidationResult.TOO_SHORT
+        if n > self.possible[-1]:
+            return _TOO_LONG
+        return _IS_POSSIBLE if n in self.possible else phonenumbers.ValidationResult.INVALID_LENGTH
+
+    def is_valid_plain(self, nsn: str) -> bool:
+        """``_number_type_helper(nsn, metadata) != UNKNOWN``, spelled out."""
+        return self.general.matches(nsn) and any(desc.matches(nsn) for desc in self.types)
+
+    def is_valid(self, nsn: str) -> bool:
+        """Same as ``is_valid_plain``, with the type patterns for this length merged into one."""
+        n = len(nsn)
+        try:
+            merged = self.valid_by_length[n]
+        except KeyError:
+            merged = self.valid_by_length[n] = self._merge(n)
+        if merged is None or self.general.pattern is None:
+            return False
+        return self.general.pattern.fullmatch(nsn) is not None and merged.fullmatch(nsn) is not None
+
+    def _merge(self, n: int) -> re.Pattern[str] | None:
+        if self.general.lengths is not None and n not in self.general.lengths:
+            return None
+        parts = [
+            f"(?:{desc.pattern.pattern})"
+            for desc in self.types
+            if desc.pattern is not None and (desc.lengths is None or n in desc.lengths)
+        ]
+        return re.compile("|".join(parts)) if parts else None
+
+
+def _build(metadata: PhoneMetadata) -> RegionInfo:
+    general = _desc(metadata.general_desc)
+    assert general is not None
+    types = [getattr(metadata, name) for name in _TYPE_DESCS]
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        types.append(metadata.mobile)
+    descs = tuple(d for d in (_desc(t) for t in types) if d is not None)
+    gd = metadata.general_desc
+    assert gd is not None and metadata.country_code is not None
+    return RegionInfo(
+        country_code=metadata.country_code,
+        country_code_str=str(metadata.country_code),
+        idd=re.compile(metadata.international_prefix) if metadata.international_prefix else None,
+        national_prefix=(
+            re.compile(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None
+        ),
+        general=general,
+        possible=tuple(sorted(gd.possible_length)),
+        local_only=frozenset(gd.possible_length_local_only or ()),
+        leading_digits=metadata.leading_digits or None,
+        types=descs,
+    )
+
+
+_BY_REGION: dict[str, RegionInfo] = {}
+_BY_CODE: dict[int, RegionInfo] = {}
+
+
+def region_info(region: str) -> RegionInfo:
+    """Metadata digest for a region code (``"US"``) that ``phonenumbers`` supports."""
+    info = _BY_REGION.get(region)
+    if info is None:
+        metadata = PhoneMetadata.metadata_for_region(region, None)
+        if metadata is None:  # pragma: no cover - callers validate the region first
+            raise ValueError(f"no phone metadata for region {region!r}")
+        info = _BY_REGION[region] = _build(metadata)
+    return info
+
+
+def code_info(country_code: int) -> RegionInfo:
+    """Digest for the main region of a calling code (what ``is_possible_number`` uses)."""
+    info = _BY_CODE.get(country_code)
+    if info is None:
+        main = phonenumbers.region_code_for_country_code(country_code)
+        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, main)
+        assert metadata is not None
+        info = _BY_CODE[country_code] = _build(metadata)
+    return info
+
+
+def _international(digits: str) -> tuple[int, str] | None:
+    """Digits written after a ``+``."""
+    if digits[0] == "0":
+        return SLOW
+    for size in (1, 2, 3):
+        code = _CODE_PREFIXES.get(digits[:size])
+        if code is not None:
+            break
+    else:
+        return SLOW  # libphonenumber retries without the plus: leave that to the slow path
+    nsn = digits[size:]
+    info = code_info(code)
+    if info.national_prefix is not None and info.national_prefix.match(nsn):
+        return SLOW
+    if len(nsn) > _MAX_NSN or info.length_result(nsn) != _IS_POSSIBLE:
+        return None
+    return code, nsn
+
+
+def _with_idd(digits: str, default: RegionInfo) -> tuple[int, str] | None:
+    """Digits starting ``00`` or ``011``, without ``+``.
+
+    ``phone._read`` prefers, in order, a valid reading as written, a valid reading with the prefix
+    as IDD, then possible ones. Here only two cases are settled: the default region's own IDD is exactly
+    this prefix (both readings are then the same number), or the reading as written cannot be possible
+    (so only the IDD reading is left). Either way the answer is the IDD reading, if it is possible.
+    """
+    size = 3 if digits.startswith("011") else 2
+    idd = default.idd.match(digits) if default.idd is not None else None
+    if idd is not None:
+        if idd.end() != size:
+            return SLOW
+    else:
+        # As written, the digits are a national number of the default region (no country code starts
+        # with 0); it stays unparsed or impossible unless a national prefix applies or the length fits.
+        if default.national_prefix is not None and default.national_prefix.match(digits):
+            return SLOW
+        if len(digits) <= _MAX_NSN and code_info(default.country_code).length_result(digits) == _IS_POSSIBLE:
+            return SLOW
+    result = _international(digits[size:])
+    return SLOW if result is None else result
+
+
+def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
+    """Country code and national significant number of ``text``, or None, or ``SLOW``.
+
+    ``text`` is already stripped and at most a few dozen characters long. None means "not a possible
+    number" and is only returned where the slow path would return None too (numbers written with ``+``).
+    """
+    digits = text.translate(_DROP_SEPARATORS)
+    plus = digits[:1] == "+"
+    if plus:
+        digits = digits[1:]
+    if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
+        return SLOW
+    if plus:
+        return _international(digits)
+    if digits.startswith(("00", "011")):
+        return _with_idd(digits, default)
+    if default.idd is not None and default.idd.match(digits):
+        return SLOW
+    code = default.country_code
+    nsn = digits
+    info = default  # metadata libphonenumber uses to strip a national prefix
+    if digits.startswith(default.country_code_str):
+        potential = digits[len(default.country_code_str) :]
+        if default.national_prefix is not None and default.national_prefix.match(potential):
+            return SLOW
+        general = default.general
+        if (not general.matches_pattern(digits) and general.matches_pattern(potential)) or (
+            default.length_result(digits) == _TOO_LONG
+        ):
+            nsn = potential
+            info = code_info(code)
+    if info.national_prefix is not None and info.national_prefix.match(nsn):
+        return SLOW
+    main = code_info(code)
+    # Only results that read back the same from their E.164 (where the main region's national
+    # prefix rules apply) are taken here; the slow path settles the rest.
+    if main is not info and main.national_prefix is not None and main.national_prefix.match(nsn):
+        return SLOW
+    if len(nsn) > _MAX_NSN or main.length_result(nsn) != _IS_POSSIBLE:
+        return SLOW  # the slow path may still read it as an international number without '+'
+    return code, nsn
+
+
+_Step = tuple[RegionInfo, str] | re.Pattern[str]
+_STEPS: dict[int, tuple[_Step, ...]] = {}
+
+
+def _steps(country_code: int) -> tuple[_Step, ...]:
+    """``_region_code_for_number_from_list`` as a few steps.
+
+    A region without leading digits is one step (is the number valid there?); a run of consecutive
+    regions with leading digits becomes one alternation whose first matching branch names the region, as
+    the loop over them would.
+    """
+    steps: list[_Step] = []
+    run: list[str] = []
+    for region in _COUNTRY_CODES[country_code]:
+        if PhoneMetadata.metadata_for_region(region, None) is None:
+            continue
+        info = region_info(region)
+        if info.leading_digits is None:
+            if run:
+                steps.append(re.compile("|".join(run)))
+                run = []
+            steps.append((info, region))
+        else:
+            run.append(f"(?P<{region}>(?:{info.leading_digits}))")
+    if run:
+        steps.append(re.compile("|".join(run)))
+    return tuple(steps)
+
+
+def region_of(country_code: int, nsn: str) -> str | None:
+    """``phonenumbers.region_code_for_number`` for a number given by code and national number."""
+    regions = _COUNTRY_CODES[country_code]
+    if len(regions) == 1:
+        return regions[0]
+    steps = _STEPS.get(country_code)
+    if steps is None:
+        steps = _STEPS[country_code] = _steps(country_code)
+    for step in steps:
+        if isinstance(step, tuple):
+            if step[0].is_valid(nsn):
+                return step[1]
+        else:
+            match = step.match(nsn)
+            if match is not None:
+                return match.lastgroup
+    return None
+
+
+def region_and_validity(country_code: int, nsn: str) -> tuple[str, bool]:
+    """``(region_code_for_number or main region, is_valid_number)`` for a parsed number."""
+    found = region_of(country_code, nsn)
+    if found is None:
+        return _COUNTRY_CODES[country_code][0], False
+    info = code_info(country_code) if found == "001" else region_info(found)
+    return found, info.is_valid(nsn)
