@@ -42,6 +42,14 @@ def first_name_level(f: Features, i: int, j: int) -> int:
         return 0
     if a == b:
         return 1
+    last_i, last_j = int(f.last[i]), int(f.last[j])
+    if (
+        last_i >= 0
+        and last_j >= 0
+        and f.first_vocab[a] == f.last_vocab[last_j]
+        and f.last_vocab[last_i] == f.first_vocab[b]
+    ):
+        return 1
     ga = {int(g) for g in f.first_groups[i] if g >= 0}
     gb = {int(g) for g in f.first_groups[j] if g >= 0}
     if ga & gb:

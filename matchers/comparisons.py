@@ -14,6 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,7 @@ __all__ = [
     "ExactComparison",
     "FirstNameComparison",
     "PhoneComparison",
+    "SuffixComparison",
     "SurnameComparison",
     "compare_all",
     "string_distance",
@@ -106,6 +108,20 @@ def _any_equal(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt.ND
     return out
 
 
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def _strip_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def _swapped(features: Features, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+    """Pairs whose first and last names are the same two names the other way round."""
+    fa = features.first_as_last[left]
+    la = features.last_as_first[left]
+    return (fa >= 0) & (la >= 0) & (fa == features.last[right]) & (la == features.first[right])  # type: ignore[no-any-return]
+
+
 def _shared_value(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
     """Row-wise: a value present in both ``a[k]`` and ``b[k]`` (the first found), or -1."""
     out = np.full(len(a), -1, dtype=np.int64)
@@ -119,16 +135,27 @@ def _shared_value(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt
     return out
 
 
+def _cached(features: Features, key: str, build: Any) -> Any:
+    if key not in features.cache:
+        features.cache[key] = build()
+    return features.cache[key]
+
+
 def _name_like(features: Features, rows: IntArray, local_codes: IntArray) -> npt.NDArray[np.bool_]:
     """Whether an email local part is just the record's own name (``john.smith``, ``jsmith84``,
     ``smithj``): such a local part says nothing the name comparisons have not said already."""
+    surnames: list[str] = _cached(
+        features,
+        "bare_surnames",
+        lambda: ["".join(ch for ch in v if ch.isalnum()) for v in features.last_vocab],
+    )
     out = np.zeros(len(rows), dtype=bool)
     lasts, firsts = features.last[rows].tolist(), features.first[rows].tolist()
     for k, (code, lc, fc) in enumerate(zip(local_codes.tolist(), lasts, firsts, strict=True)):
         if lc < 0:
             continue
         local = features.email_local_vocab[code]
-        surname = "".join(ch for ch in features.last_vocab[lc] if ch.isalnum())
+        surname = surnames[lc]
         if len(surname) < 2 or surname not in local:
             continue
         rest = local.replace(surname, "", 1).strip("0123456789")
@@ -173,7 +200,7 @@ def _levels(n: int, default: int) -> Levels:
 
 @dataclass(frozen=True)
 class FirstNameComparison(Comparison):
-    """First name: ``exact`` / ``nickname`` (bill~william) / ``jaro_winkler>=0.92`` / ``>=0.80`` /
+    """First name: ``exact`` (or first and last name swapped) / ``nickname`` (bill~william) / ``jaro_winkler>=0.92`` / ``>=0.80`` /
     ``initial`` (J vs John) / ``else``; the exact level is term-frequency adjusted; ``else`` means two
     different people (household guard)."""
 
@@ -204,14 +231,14 @@ class FirstNameComparison(Comparison):
         out[(sim >= 0.80) & ~one_letter] = 4
         out[(sim >= 0.92) & ~one_letter] = 3
         out[_any_equal(features.first_groups[left], features.first_groups[right])] = 2
-        out[a == b] = 1
+        out[(a == b) | _swapped(features, left, right)] = 1
         out[(a < 0) | (b < 0)] = 0
         return out
 
 
 @dataclass(frozen=True)
 class SurnameComparison(Comparison):
-    """Surname: ``exact`` (term-frequency adjusted) / ``jaro_winkler>=0.92`` / ``phonetic or
+    """Surname: ``exact`` (term-frequency adjusted; or first and last name swapped) / ``jaro_winkler>=0.92`` / ``phonetic or
     jaro_winkler>=0.80`` / ``else``."""
 
     name: str = "last_name"
@@ -228,7 +255,7 @@ class SurnameComparison(Comparison):
         pa_, pb = features.last_phonetic[left], features.last_phonetic[right]
         out[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
         out[sim >= 0.92] = 2
-        out[a == b] = 1
+        out[(a == b) | _swapped(features, left, right)] = 1
         out[(a < 0) | (b < 0)] = 0
         return out
 
@@ -236,7 +263,8 @@ class SurnameComparison(Comparison):
 @dataclass(frozen=True)
 class EmailComparison(Comparison):
     """Email: ``exact`` (same match key: gmail dots and +tags, domain typos repaired) /
-    ``same_local_part`` (jsmith84@ at another provider) / ``one_edit`` (one typo) / ``else``.
+    ``same_local_part`` (jsmith84@ at another provider) / ``one_edit`` (one typo, not in a number) /
+    ``else``.
 
     A shared local part that is just the person's name (``john.smith@`` at two providers) is counted
     as no evidence (``null``): it says what the name comparisons already said.
@@ -250,19 +278,45 @@ class EmailComparison(Comparison):
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
         a, b = features.email[left], features.email[right]
         out = _levels(len(left), 4)
-        distance = string_distance(features.email_vocab, a[:, 0], b[:, 0])
-        out[distance == 1] = 3
+        exact = _any_equal(a, b)
+        # One edit: only worth computing between emails at the same domain of about the same length.
+        domain, length = _cached(
+            features, "email_domain_length", lambda: _domains_and_lengths(features.email_vocab)
+        )
+        a0, b0 = a[:, 0].astype(np.int64), b[:, 0].astype(np.int64)
+        near = (a0 >= 0) & (b0 >= 0) & ~exact
+        near &= (domain[a0] == domain[b0]) & (np.abs(length[a0] - length[b0]) <= 1)
+        candidates = np.flatnonzero(near)
+        if len(candidates):
+            distance = string_distance(features.email_vocab, a0[candidates], b0[candidates])
+            typo = candidates[distance == 1]
+            # jsmith84@ vs jsmith85@ are two people; jsmtih84@ vs jsmith84@ is one typing.
+            vocab = features.email_vocab
+            digits_only = np.array(
+                [
+                    _strip_digits(vocab[x]) == _strip_digits(vocab[y])
+                    for x, y in zip(a0[typo].tolist(), b0[typo].tolist(), strict=True)
+                ],
+                dtype=bool,
+            )
+            out[typo[~digits_only]] = 3
         shared = _shared_value(features.email_local[left], features.email_local[right])
-        rows = np.flatnonzero(shared >= 0)
+        rows = np.flatnonzero((shared >= 0) & ~exact)
         if len(rows):
             named = _name_like(features, left[rows], shared[rows]) | _name_like(
                 features, right[rows], shared[rows]
             )
             out[rows[~named]] = 2
             out[rows[named]] = 0
-        out[_any_equal(a, b)] = 1
+        out[exact] = 1
         out[(a[:, 0] < 0) | (b[:, 0] < 0)] = 0
         return out
+
+
+def _domains_and_lengths(vocab: Sequence[str]) -> tuple[IntArray, IntArray]:
+    index: dict[str, int] = {}
+    domains = [index.setdefault(v.rpartition("@")[2], len(index)) for v in vocab]
+    return np.array([*domains, -1], dtype=np.int64), np.array([*(len(v) for v in vocab), 0], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -275,12 +329,18 @@ class PhoneComparison(Comparison):
     u_default: tuple[float, ...] = (1e-6, 1e-5, 0.999989)
 
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
-        a, b = features.phone[left], features.phone[right]
+        width = _cached(features, "phone_width", lambda: int((features.phone >= 0).any(axis=0).sum()))
+        suffix = _cached(
+            features,
+            "phone7",
+            lambda: np.where(features.phone >= 0, features.phone % 10_000_000, -1)[:, :width],
+        )
+        a, b = features.phone[left, :width], features.phone[right, :width]
         out = _levels(len(left), 3)
-        a7 = np.where(a >= 0, a % 10_000_000, -1)
-        b7 = np.where(b >= 0, b % 10_000_000, -1)
-        out[_any_equal(a7, b7)] = 2
+        out[_any_equal(suffix[left], suffix[right])] = 2
         out[_any_equal(a, b)] = 1
+        if width == 0:
+            return _levels(len(left), 0)
         out[(a[:, 0] < 0) | (b[:, 0] < 0)] = 0
         return out
 
@@ -324,6 +384,26 @@ class AddressComparison(Comparison):
 
 
 @dataclass(frozen=True)
+class SuffixComparison(Comparison):
+    """Generational suffix (Jr, Sr, II): ``exact`` / ``one_side_only`` (John Smith vs John Smith Jr) /
+    ``else`` (Jr vs Sr: father and son, never one person). ``null`` when neither has one."""
+
+    name: str = "name_suffix"
+    levels: tuple[str, ...] = ("null", "exact", "one_side_only", "else")
+    cannot_link_level: int | None = 3
+    m_default: tuple[float, ...] = (0.5, 0.49, 0.01)
+    u_default: tuple[float, ...] = (0.001, 0.05, 0.949)
+
+    def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
+        a, b = features.suffix[left], features.suffix[right]
+        out = _levels(len(left), 3)
+        out[(a >= 0) != (b >= 0)] = 2
+        out[(a == b) & (a >= 0)] = 1
+        out[(a < 0) & (b < 0)] = 0
+        return out
+
+
+@dataclass(frozen=True)
 class ExactComparison(Comparison):
     """A field compared for equality only (``date_of_birth``, ``national_id``, ``company``):
     ``exact`` / ``else``. With ``cannot_link=True`` a disagreement marks two different people."""
@@ -350,6 +430,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     EmailComparison(),
     PhoneComparison(),
     AddressComparison(),
+    SuffixComparison(),
     ExactComparison("date_of_birth", attr="dob", cannot_link_level=2),
     ExactComparison("national_id", attr="national_id", cannot_link_level=2),
 )

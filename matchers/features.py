@@ -52,6 +52,12 @@ class Features:
         Code point of the first letter of the first name.
     last_phonetic : ndarray of shape (n,)
         Phonetic key of the surname.
+    suffix : ndarray of shape (n,)
+        Generational suffix (``jr``, ``sr``, ``ii`` ...) taken off the surname or the full name.
+    first_as_last, last_as_first : ndarray of shape (n,)
+        The first name's code in the surname vocabulary and the surname's code in the first-name
+        vocabulary (``-1`` where absent), to recognise swapped names (``SMITH JOHN`` read as
+        first name Smith).
     last_tf, first_tf : ndarray of shape (n,)
         Relative frequency of the record's surname / first name among the records that have one.
     email : ndarray of shape (n, MAX_EMAILS)
@@ -75,6 +81,9 @@ class Features:
     last: Codes
     last_vocab: list[str]
     last_phonetic: Codes
+    suffix: Codes
+    first_as_last: Codes
+    last_as_first: Codes
     last_tf: npt.NDArray[np.float64]
     first_tf: npt.NDArray[np.float64]
     email: npt.NDArray[np.int32]
@@ -94,6 +103,8 @@ class Features:
     national_id: Codes
     company: Codes
     stats: dict[str, int] = field(default_factory=dict)
+    #: Per-vocabulary helper arrays the comparisons derive once and reuse (not part of the data).
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def first_strings(self, rows: IntArray) -> list[str]:
         """The folded first names of ``rows`` ('' when missing), for fuzzy comparison."""
@@ -103,7 +114,9 @@ class Features:
         """A new :class:`Features` holding only ``rows`` (vocabularies shared)."""
         values: dict[str, Any] = {}
         for name, value in self.__dict__.items():
-            if isinstance(value, np.ndarray):
+            if name == "cache":
+                values[name] = {}
+            elif isinstance(value, np.ndarray):
                 values[name] = value[rows]
             else:
                 values[name] = value
@@ -160,12 +173,14 @@ def build_features(table: pa.Table, *, region: str = "US") -> Features:
     )
     regions: list[str | None] = list(country_vocab)
 
-    first, last, first_vocab, last_vocab = _names(table, n)
+    first, last, first_vocab, last_vocab, suffix = _names(table, n)
     first_groups = _nickname_groups(first, first_vocab)
     initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
     first_initial = initials[first]
     phon_lookup, _ = encode(last_vocab, _name.phonetic_keys_many)
     last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
+    first_as_last = _translate(first, first_vocab, last_vocab)
+    last_as_first = _translate(last, last_vocab, first_vocab)
     last_tf = _term_frequency(last, len(last_vocab))
     first_tf = _term_frequency(first, len(first_vocab))
 
@@ -202,6 +217,9 @@ def build_features(table: pa.Table, *, region: str = "US") -> Features:
         last=last,
         last_vocab=last_vocab,
         last_phonetic=last_phonetic,
+        suffix=suffix,
+        first_as_last=first_as_last,
+        last_as_first=last_as_first,
         last_tf=last_tf,
         first_tf=first_tf,
         email=email,
@@ -222,6 +240,13 @@ def build_features(table: pa.Table, *, region: str = "US") -> Features:
         company=company,
         stats=stats,
     )
+
+
+def _translate(codes: Codes, vocab: Sequence[str], other: Sequence[str]) -> Codes:
+    """Re-code ``codes`` (into ``vocab``) as codes into ``other``; -1 where the value is not there."""
+    index = {value: k for k, value in enumerate(other)}
+    table = np.array([index.get(v, -1) for v in vocab] + [-1], dtype=np.int32)
+    return table[codes]
 
 
 def _term_frequency(codes: Codes, size: int) -> npt.NDArray[np.float64]:
@@ -253,8 +278,8 @@ def _exact_many(values: list[str | None]) -> list[str | None]:
     return out
 
 
-def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str]]:
-    """First and last names, taken from ``full_name`` where both are empty."""
+def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str], Codes]:
+    """First and last names (taken from ``full_name`` where both are empty) and name suffixes."""
     first_col = _column(table, "first_name")
     last_col = _column(table, "last_name")
     full_col = _column(table, "full_name")
@@ -271,12 +296,40 @@ def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str]]
             for row, p in zip(need_rows.tolist(), parsed, strict=True):
                 if p is not None:
                     firsts[row] = p.first
-                    lasts[row] = p.last
+                    lasts[row] = f"{p.last} {p.suffix}" if p.last and p.suffix else p.last
             first_arr = pa.array(firsts, pa.string())
             last_arr = pa.array(lasts, pa.string())
     first, first_vocab = encode(first_arr, _first_token_many)
-    last, last_vocab = encode(last_arr, _name.fold_many)
-    return first, last, first_vocab, last_vocab
+    raw_last, raw_vocab = encode(last_arr, _name.fold_many)
+    split = [_split_suffix(v) for v in raw_vocab]
+    last_lookup, last_vocab = encode([name for name, _ in split])
+    suffix_lookup, _ = encode([suffix for _, suffix in split])
+    last = np.append(last_lookup, np.int32(-1))[raw_last]
+    suffix = np.append(suffix_lookup, np.int32(-1))[raw_last]
+    return first, last, first_vocab, last_vocab, suffix
+
+
+#: Generational suffixes, folded, and the form they are compared in.
+_SUFFIXES = {
+    "jr": "jr",
+    "junior": "jr",
+    "sr": "sr",
+    "senior": "sr",
+    "ii": "ii",
+    "2nd": "ii",
+    "iii": "iii",
+    "3rd": "iii",
+    "iv": "iv",
+    "4th": "iv",
+}
+
+
+def _split_suffix(folded: str) -> tuple[str | None, str | None]:
+    """``"davis jr"`` -> ``("davis", "jr")``; a name that is only a suffix keeps it as the name."""
+    head, _, tail = folded.rpartition(" ")
+    if head and tail in _SUFFIXES:
+        return head, _SUFFIXES[tail]
+    return folded, None
 
 
 def _first_token_many(values: list[str | None]) -> list[str | None]:

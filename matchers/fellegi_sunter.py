@@ -152,7 +152,7 @@ class FellegiSunter:
     comparisons: Sequence[Comparison] = field(default_factory=lambda: DEFAULT_COMPARISONS)
     max_iter: int = 200
     tol: float = 1e-6
-    u_sample_size: int = 1_000_000
+    u_sample_size: int = 500000
     link_only: bool = False
     random_state: int = 0
     m_: list[FloatArray] = field(default_factory=list)
@@ -263,8 +263,14 @@ class FellegiSunter:
     ) -> FloatArray:
         counts = np.bincount(levels.astype(np.int64), minlength=n_levels).astype(np.float64) * scale
         counts[0] = 0.0
+        observed = counts[1:].sum()
         counts[1:] += U_PSEUDO_PAIRS * cls._default(default, n_levels)
         out: FloatArray = counts / counts[1:].sum()
+        # A level seen less than once in the sample has a u we cannot resolve: floor it at one
+        # observation, so rare levels get large but bounded weights that do not swing with the sample.
+        if observed > 0:
+            out[1:] = np.maximum(out[1:], 1.0 / (observed + U_PSEUDO_PAIRS))
+            out[1:] /= out[1:].sum()
         out[0] = 1.0
         return out
 

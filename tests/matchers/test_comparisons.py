@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchers import _reference as ref
-from matchers.comparisons import AddressComparison, EmailComparison, FirstNameComparison, PhoneComparison
+from matchers.comparisons import (
+    AddressComparison,
+    EmailComparison,
+    FirstNameComparison,
+    PhoneComparison,
+    SurnameComparison,
+)
 from matchers.features import build_features
 
 FIRSTS = [
@@ -132,3 +138,9 @@ def test_address_counts_street_postcode_and_city_once() -> None:
         city=["New York", "New York", "New York", "New York", "New York", "New York", None],
     )
     assert levels == [1, 2, 3, 4, 4, 0]  # postcodes that disagree leave only the city
+
+
+def test_swapped_first_and_last_names_agree_exactly() -> None:
+    table = pa.table({"first_name": ["Crawsley", "Robert", "Robert"], "last_name": ["Robert", "Crawsley", "Smith"]})
+    assert _levels(FirstNameComparison(), **table.to_pydict()) == [1, 6]
+    assert _levels(SurnameComparison(), **table.to_pydict()) == [1, 4]
