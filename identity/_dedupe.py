@@ -53,6 +53,8 @@ class DedupeResult:
         Seconds per stage.
     summary : dict
         Records, candidate pairs, matches, clusters and more.
+    candidate_pairs : tuple of two int arrays
+        Every compared pair as record numbers (rows of ``clusters``), ``left < right``.
     """
 
     clusters: pa.Table
@@ -61,6 +63,9 @@ class DedupeResult:
     blocking: list[RuleReport]
     timings: dict[str, float]
     summary: dict[str, Any]
+    candidate_pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] = field(
+        default_factory=lambda: (np.zeros(0, np.int64), np.zeros(0, np.int64)), repr=False
+    )
     features: Features | None = field(default=None, repr=False)
 
     def write(self, path: str | Path) -> None:
@@ -219,7 +224,7 @@ def dedupe(
         **{f"input_{k}": v for k, v in feature_summary(features).items()},
         **features.stats,
     }
-    return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, features)
+    return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, (left, right), features)
 
 
 def link(a: Sources, b: Sources, **kwargs: Any) -> DedupeResult:

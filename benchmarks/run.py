@@ -1,0 +1,215 @@
+"""``python -m benchmarks.run DIR``: our end-to-end batch run and Splink's, side by side, on one data set.
+
+What is measured, and how:
+
+- **ours, end to end**: the ``identity-dedupe`` CLI in a fresh Python process, reading every CSV in
+  ``DIR`` (except ``truth.csv``) and writing Parquet, with default settings (no threshold tuned on the
+  truth). Wall time includes interpreter start, imports, reading and writing; peak memory is the
+  process's maximum resident set size. Stage times come from the CLI's own summary.
+- **quality**: pairwise precision / recall / F1 and B-cubed F1 of the written clusters against
+  ``DIR/truth.csv`` (``source, source_id, person_id``); pairs completeness and reduction ratio of the
+  blocking, from an untimed in-process run with the same settings.
+- **Splink** (when the ``bench`` extra is installed and DIR holds ``erp.csv`` + ``shopify.csv``): Splink 4
+  on DuckDB in its own process, set up as a competent user would (see ``benchmarks/splink_runner.py``),
+  with its threshold tuned on the truth: Splink at its best.
+
+Results are printed as a table and written as JSON (``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from benchmarks.metrics import bcubed_scores, pairs_completeness, pairwise_scores, reduction_ratio
+
+__all__ = ["main", "run_ours", "run_splink_measured"]
+
+_MEASURE = """
+import json, resource, sys, time
+start = time.perf_counter()
+sys.argv = {argv!r}
+{body}
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+with open({report!r}, "w") as handle:
+    json.dump({{"seconds": elapsed, "peak_bytes": peak, "code": code, **extra}}, handle)
+"""
+
+
+def _measured(body: str, argv: list[str], env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
+    """Run ``body`` in a fresh interpreter; return its report (seconds, peak bytes) and stderr."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = str(Path(tmp) / "report.json")
+        script = _MEASURE.format(argv=argv, body=body, report=report)
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+        )
+        outside = time.perf_counter() - started
+        if not Path(report).exists():
+            raise RuntimeError(f"measured run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        data: dict[str, Any] = json.loads(Path(report).read_text())
+        data["wall_seconds"] = outside
+        return data, proc.stderr + proc.stdout
+
+
+def _inputs(data_dir: Path) -> list[Path]:
+    files = sorted(p for p in data_dir.glob("*.csv") if p.name != "truth.csv")
+    if not files:
+        raise SystemExit(f"{data_dir}: no input CSV files")
+    return files
+
+
+def _truth_labels(data_dir: Path, sources: list[str], ids: list[str]) -> np.ndarray:
+    truth = pacsv.read_csv(
+        data_dir / "truth.csv",
+        convert_options=pacsv.ConvertOptions(column_types={"source": pa.string(), "source_id": pa.string()}),
+    )
+    mapping = dict(
+        zip(
+            zip(truth["source"].to_pylist(), truth["source_id"].to_pylist(), strict=True),
+            truth["person_id"].to_pylist(),
+            strict=True,
+        )
+    )
+    return np.array([mapping[(s, i)] for s, i in zip(sources, ids, strict=True)])
+
+
+def run_ours(data_dir: Path, *, link_only: bool = False, threshold: float | None = None) -> dict[str, Any]:
+    """The timed CLI run and its quality against the truth."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "clusters.parquet"
+        argv = ["identity-dedupe", *map(str, _inputs(data_dir)), "-o", str(out)]
+        if link_only:
+            argv.append("--link-only")
+        if threshold is not None:
+            argv += ["--threshold", str(threshold)]
+        body = "from identity._cli import main\ncode = main()\nextra = {}"
+        report, stderr = _measured(body, argv)
+        if report["code"] != 0:
+            raise RuntimeError(f"identity-dedupe failed:\n{stderr}")
+        clusters = pq.read_table(out)
+    stages = dict(re.findall(r"(\w+) ([\d.]+)s", stderr.split("seconds:")[-1]))
+    sources, ids = clusters["source"].to_pylist(), clusters["source_id"].to_pylist()
+    result: dict[str, Any] = {
+        "records": clusters.num_rows,
+        "seconds_end_to_end": report["seconds"],
+        "wall_seconds_with_interpreter": report["wall_seconds"],
+        "peak_memory_mb": report["peak_bytes"] / 2**20,
+        "stages": {k: float(v) for k, v in stages.items() if k != "total"},
+        "summary_line": stderr.strip().splitlines()[0] if stderr.strip() else "",
+    }
+    if (data_dir / "truth.csv").exists():
+        labels = _truth_labels(data_dir, sources, ids)
+        predicted = clusters["cluster_id"].to_numpy()
+        pw = pairwise_scores(predicted, labels)
+        b3 = bcubed_scores(predicted, labels)
+        result.update(pairwise_precision=pw.precision, pairwise_recall=pw.recall, pairwise_f1=pw.f1,
+                      bcubed_f1=b3.f1)
+    return result
+
+
+def blocking_quality(data_dir: Path, *, link_only: bool = False) -> dict[str, Any]:
+    """Candidate pairs, pairs completeness and reduction ratio (untimed, in process)."""
+    from identity import dedupe
+
+    result = dedupe(list(map(str, _inputs(data_dir))), link_only=link_only)
+    left, right = result.candidate_pairs
+    out: dict[str, Any] = {"candidate_pairs": len(left)}
+    if (data_dir / "truth.csv").exists():
+        clusters = result.clusters
+        labels = _truth_labels(data_dir, clusters["source"].to_pylist(), clusters["source_id"].to_pylist())
+        out["pairs_completeness"] = pairs_completeness(len(labels), left, right, labels)
+        out["reduction_ratio"] = reduction_ratio(len(labels), left, right)
+    out["rules"] = [
+        {"rule": r.name, "pairs": r.pairs, "new_pairs": r.new_pairs, "oversized_blocks": r.oversized_blocks,
+         "largest_block": r.largest_block}
+        for r in result.blocking
+    ]
+    return out
+
+
+def run_splink_measured(data_dir: Path) -> dict[str, Any] | None:
+    """Splink in its own process, threshold tuned on the truth; None when Splink is not installed."""
+    try:
+        import splink  # noqa: F401
+    except ImportError:
+        return None
+    if not ((data_dir / "erp.csv").exists() and (data_dir / "shopify.csv").exists()):
+        return None
+    body = (
+        "from pathlib import Path\n"
+        "from benchmarks.splink_runner import run_splink, evaluate, _read\n"
+        f"truth = _read(Path({str(data_dir / 'truth.csv')!r}))\n"
+        f"r = run_splink(Path({str(data_dir)!r}), truth=truth)\n"
+        "extra = {'timings': r.timings, 'threshold': r.threshold, 'version': r.splink_version, **evaluate(r, truth)}\n"
+        "code = 0"
+    )
+    report, _ = _measured(body, ["splink"])
+    return report
+
+
+def _table(ours: dict[str, Any], blocking: dict[str, Any], splink: dict[str, Any] | None) -> str:
+    rows = [
+        ("records", f"{ours['records']:,}", f"{ours['records']:,}" if splink else "-"),
+        ("seconds, end to end", f"{ours['seconds_end_to_end']:.1f}",
+         f"{splink['seconds']:.1f}" if splink else "-"),
+        ("peak memory (MB)", f"{ours['peak_memory_mb']:.0f}", f"{splink['peak_bytes'] / 2**20:.0f}" if splink else "-"),
+        ("threshold", "default", f"{splink['threshold']} (tuned on truth)" if splink else "-"),
+    ]
+    for key in ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_f1"):
+        if key in ours:
+            rows.append((key.replace("_", " "), f"{ours[key]:.4f}", f"{splink[key]:.4f}" if splink else "-"))
+    rows.append(("candidate pairs", f"{blocking['candidate_pairs']:,}", "-"))
+    if "pairs_completeness" in blocking:
+        rows.append(("pairs completeness", f"{blocking['pairs_completeness']:.4f}", "-"))
+        rows.append(("reduction ratio", f"{blocking['reduction_ratio']:.6f}", "-"))
+    width = max(len(r[0]) for r in rows)
+    lines = [f"| {'':<{width}} | identity-resolution | Splink |", f"|{'-' * (width + 2)}|---|---|"]
+    lines += [f"| {a:<{width}} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m benchmarks.run DIR [--link-only] [--no-splink] [--json FILE]``."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--link-only", action="store_true", help="link across sources only (FEBRL4)")
+    parser.add_argument("--no-splink", action="store_true", help="skip the Splink run")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}", flush=True)
+    ours = run_ours(args.data_dir, link_only=args.link_only)
+    print(f"ours: {ours['seconds_end_to_end']:.1f}s end to end, stages {ours['stages']}", flush=True)
+    blocking = blocking_quality(args.data_dir, link_only=args.link_only)
+    splink = None if args.no_splink else run_splink_measured(args.data_dir)
+    if splink:
+        print(f"splink {splink['version']}: {splink['seconds']:.1f}s, stages {splink['timings']}", flush=True)
+    print(_table(ours, blocking, splink))
+    for rule in blocking["rules"]:
+        print(f"  rule {rule['rule']}: {rule['pairs']:,} pairs ({rule['new_pairs']:,} new), "
+              f"{rule['oversized_blocks']} oversized blocks, largest {rule['largest_block']}")
+    if args.json:
+        args.json.write_text(json.dumps({"ours": ours, "blocking": blocking, "splink": splink}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
