@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probabi
 __all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "LabelledPair", "dedupe", "link"]
 
 #: Default match probability at or above which a pair is the same person.
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.95
 #: Pairs below this probability are left out of ``DedupeResult.pairs`` (they are still scored).
 PAIRS_FLOOR = 0.5
 
@@ -130,6 +131,7 @@ def dedupe(
     labels: Sequence[LabelledPair] | None = None,
     max_block_size: int = 60,
     random_state: int = 0,
+    workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> DedupeResult:
     """Find which records are the same customer, within and across sources.
@@ -152,6 +154,9 @@ def dedupe(
         :data:`matchers.comparisons.DEFAULT_COMPARISONS`).
     labels : sequence of (source_a, id_a, source_b, id_b, is_match), optional
         Labelled pairs: scoring becomes supervised (logistic regression) instead of EM.
+    workers : int, optional
+        Processes for normalisation (default: 2 when the machine has 2 or more cores). The result does
+        not depend on it.
     progress : callable, optional
         Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
 
@@ -176,7 +181,9 @@ def dedupe(
     inputs = _as_source_list(sources)
     table = combine_sources(inputs, _scoped(columns))
     clock.stage("normalize")
-    features = build_features(table, region=region)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    features = build_features(table, region=region, workers=workers)
     clock.stage("block")
     index = BlockingIndex(
         rules=tuple(rules) if rules is not None else BlockingIndex().rules,

@@ -9,6 +9,7 @@ turns 250,000 calls into a few tens of thousands.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,9 +19,11 @@ import pyarrow.compute as pc
 
 __all__ = [
     "Codes",
+    "GroupedUniques",
     "dense_rank",
     "encode",
     "encode_grouped",
+    "group_uniques",
     "list_to_matrix",
     "sorted_unique",
     "to_string_array",
@@ -117,6 +120,37 @@ def encode_grouped(
     >>> codes.tolist(), vocab
     ([0, 1], ['a1', 'b1'])
     """
+    pending = group_uniques(values, groups, group_names)
+    results = [list(normalize(vals, name)) for name, vals in pending.tasks]
+    return pending.resolve(results)
+
+
+@dataclass
+class GroupedUniques:
+    """The distinct (group, value) combinations of a column, waiting to be normalised.
+
+    ``tasks`` lists ``(group_name, values)``; normalise each (here or in a worker process) and pass the
+    results, in the same order, to :meth:`resolve`.
+    """
+
+    inverse: npt.NDArray[np.int64]
+    size: int
+    slots: list[npt.NDArray[np.int64]]
+    tasks: list[tuple[str | None, list[str | None]]]
+
+    def resolve(self, results: Sequence[Sequence[str | None]]) -> tuple[Codes, list[str]]:
+        """Codes and vocabulary from the normalised ``results`` of :attr:`tasks`."""
+        normed: list[str | None] = [None] * self.size
+        for sel, out in zip(self.slots, results, strict=True):
+            for k, value in zip(sel.tolist(), out, strict=True):
+                normed[k] = value
+        return _remap(self.inverse, normed)
+
+
+def group_uniques(
+    values: pa.Array | pa.ChunkedArray | Sequence[Any], groups: Codes, group_names: Sequence[str | None]
+) -> GroupedUniques:
+    """Find the distinct (group, value) combinations of ``values`` (see :class:`GroupedUniques`)."""
     arr = to_string_array(values)
     dictionary = arr.dictionary_encode()
     indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -126,14 +160,13 @@ def encode_grouped(
     inverse, uniq = dense_rank(combined)
     group_of = uniq // width - 1
     value_of = uniq % width - 1
-    normed: list[str | None] = [None] * len(uniq)
-    for g in np.unique(group_of).tolist():
+    slots, tasks = [], []
+    for g in sorted(set(group_of.tolist())):
         sel = np.flatnonzero(group_of == g)
         vals = [raw[v] if v >= 0 else None for v in value_of[sel].tolist()]
-        name = group_names[g] if g >= 0 else None
-        for k, out in zip(sel.tolist(), normalize(vals, name), strict=True):
-            normed[k] = out
-    return _remap(inverse.astype(np.int64), normed)
+        slots.append(sel)
+        tasks.append((group_names[g] if g >= 0 else None, vals))
+    return GroupedUniques(inverse, len(uniq), slots, tasks)
 
 
 def _remap(indices: npt.NDArray[np.int64], normed: Sequence[str | None]) -> tuple[Codes, list[str]]:

@@ -135,6 +135,32 @@ def _shared_value(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt
     return out
 
 
+def _combos(
+    a: npt.NDArray[np.integer], b: npt.NDArray[np.integer], size: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Distinct unordered pairs of codes: ``(inverse, first, second)`` with ``first <= second``."""
+    lo = np.minimum(a, b).astype(np.int64)
+    hi = np.maximum(a, b).astype(np.int64)
+    inverse, keys = dense_rank((lo + 1) * (size + 1) + (hi + 1))
+    return inverse, keys // (size + 1) - 1, keys % (size + 1) - 1
+
+
+def _lengths(vocab: Sequence[str]) -> IntArray:
+    return np.array([*(len(v) for v in vocab), 0], dtype=np.int64)
+
+
+def _initials(vocab: Sequence[str]) -> IntArray:
+    return np.array([ord(v[0]) if v else -1 for v in vocab], dtype=np.int64)
+
+
+def _per_code(codes: npt.NDArray[np.integer], values: npt.NDArray[np.integer], size: int) -> IntArray:
+    """``values`` re-indexed by ``codes`` (one value per code; last entry -1 for missing)."""
+    out = np.full(size + 1, -1, dtype=np.int64)
+    present = codes >= 0
+    out[codes[present]] = values[present]
+    return out
+
+
 def _cached(features: Features, key: str, build: Any) -> Any:
     if key not in features.cache:
         features.cache[key] = build()
@@ -222,17 +248,22 @@ class FirstNameComparison(Comparison):
 
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
         a, b = features.first[left], features.first[right]
-        out = _levels(len(left), 6)
-        lengths = np.array([len(v) for v in features.first_vocab] + [0], dtype=np.int64)
-        initial_a, initial_b = features.first_initial[left], features.first_initial[right]
-        one_letter = (lengths[a] == 1) | (lengths[b] == 1)
-        out[one_letter & (initial_a == initial_b)] = 5
-        sim = string_similarity(features.first_vocab, a, b)
-        out[(sim >= 0.80) & ~one_letter] = 4
-        out[(sim >= 0.92) & ~one_letter] = 3
-        out[_any_equal(features.first_groups[left], features.first_groups[right])] = 2
-        out[(a == b) | _swapped(features, left, right)] = 1
-        out[(a < 0) | (b < 0)] = 0
+        # The level depends only on the two names: score each distinct pair of names once.
+        inverse, ua, ub = _combos(a, b, len(features.first_vocab))
+        lengths = _cached(features, "first_lengths", lambda: _lengths(features.first_vocab))
+        initials = np.append(_cached(features, "first_initials", lambda: _initials(features.first_vocab)), -1)
+        level = _levels(len(ua), 6)
+        one_letter = (lengths[ua] == 1) | (lengths[ub] == 1)
+        level[one_letter & (initials[ua] == initials[ub])] = 5
+        sim = string_similarity(features.first_vocab, ua, ub)
+        level[(sim >= 0.80) & ~one_letter] = 4
+        level[(sim >= 0.92) & ~one_letter] = 3
+        table = features.first_group_table
+        level[_any_equal(table[ua], table[ub])] = 2
+        level[ua == ub] = 1
+        level[(ua < 0) | (ub < 0)] = 0
+        out = level[inverse]
+        out[_swapped(features, left, right) & (out > 0)] = 1
         return out
 
 
@@ -250,13 +281,21 @@ class SurnameComparison(Comparison):
 
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
         a, b = features.last[left], features.last[right]
-        out = _levels(len(left), 4)
-        sim = string_similarity(features.last_vocab, a, b)
-        pa_, pb = features.last_phonetic[left], features.last_phonetic[right]
-        out[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
-        out[sim >= 0.92] = 2
-        out[(a == b) | _swapped(features, left, right)] = 1
-        out[(a < 0) | (b < 0)] = 0
+        inverse, ua, ub = _combos(a, b, len(features.last_vocab))
+        phonetic = _cached(
+            features,
+            "last_phonetic_by_code",
+            lambda: _per_code(features.last, features.last_phonetic, len(features.last_vocab)),
+        )
+        level = _levels(len(ua), 4)
+        sim = string_similarity(features.last_vocab, ua, ub)
+        pa_, pb = phonetic[ua], phonetic[ub]
+        level[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
+        level[sim >= 0.92] = 2
+        level[ua == ub] = 1
+        level[(ua < 0) | (ub < 0)] = 0
+        out = level[inverse]
+        out[_swapped(features, left, right) & (out > 0)] = 1
         return out
 
 

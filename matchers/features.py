@@ -7,7 +7,11 @@ arrays of codes that blocking and comparisons index by record number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import multiprocessing
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,14 +20,24 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from matchers._columns import Codes, encode, encode_grouped, list_to_matrix, to_string_array
+from matchers import _workers
+from matchers._columns import (
+    Codes,
+    GroupedUniques,
+    _remap,
+    encode,
+    encode_grouped,
+    group_uniques,
+    list_to_matrix,
+    to_string_array,
+)
 from normalizers import address as _address
-from normalizers import email as _email
 from normalizers import name as _name
-from normalizers import phone as _phone
 
 __all__ = ["MAX_EMAILS", "MAX_NICKNAME_GROUPS", "MAX_PHONES", "Features", "build_features"]
 
+#: Inputs with at least this many records use a worker process when ``workers >= 2``.
+PARALLEL_MIN_RECORDS = 20_000
 #: At most this many phones / emails per record take part in matching (further ones are counted).
 MAX_PHONES = 4
 MAX_EMAILS = 3
@@ -47,7 +61,7 @@ class Features:
         Folded first name and surname codes, indexing ``first_vocab`` / ``last_vocab``.
     first_groups : ndarray of shape (n, MAX_NICKNAME_GROUPS)
         Canonical-name ids of the first name; two first names are nickname-equivalent when a row shares
-        an id.
+        an id. ``first_group_table`` holds the same per first-name code (last row: missing).
     first_initial : ndarray of shape (n,)
         Code point of the first letter of the first name.
     last_phonetic : ndarray of shape (n,)
@@ -77,6 +91,7 @@ class Features:
     first: Codes
     first_vocab: list[str]
     first_groups: npt.NDArray[np.int32]
+    first_group_table: npt.NDArray[np.int32]
     first_initial: Codes
     last: Codes
     last_vocab: list[str]
@@ -140,7 +155,7 @@ def _nulls(n: int) -> pa.Array:
     return pa.nulls(n, type=pa.string())
 
 
-def build_features(table: pa.Table, *, region: str = "US") -> Features:
+def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> Features:
     """Normalise the canonical columns of ``table`` into :class:`Features`.
 
     Parameters
@@ -150,6 +165,10 @@ def build_features(table: pa.Table, *, region: str = "US") -> Features:
         ``email`` may be ``list<string>`` (several per record) or plain strings.
     region : str
         Default region for phone numbers and postcodes of records without a country.
+    workers : int
+        With 2 or more (and a large input, on a platform that can fork), phones and emails are
+        normalised in a second process while this one does names and addresses. The result is the same
+        for any number of workers.
 
     Examples
     --------
@@ -173,21 +192,23 @@ def build_features(table: pa.Table, *, region: str = "US") -> Features:
     )
     regions: list[str | None] = list(country_vocab)
 
-    first, last, first_vocab, last_vocab, suffix = _names(table, n)
-    first_groups = _nickname_groups(first, first_vocab)
-    initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
-    first_initial = initials[first]
-    phon_lookup, _ = encode(last_vocab, _name.phonetic_keys_many)
-    last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
-    first_as_last = _translate(first, first_vocab, last_vocab)
-    last_as_first = _translate(last, last_vocab, first_vocab)
-    last_tf = _term_frequency(last, len(last_vocab))
-    first_tf = _term_frequency(first, len(first_vocab))
-
-    email, email_vocab, email_local, email_local_vocab = _emails(table, n, stats)
-    phone = _phones(table, n, country, regions, region, stats)
-
-    house, street, street_vocab = _address_parts(_column(table, "address"), n)
+    with _pool(workers if n >= PARALLEL_MIN_RECORDS else 1) as pool:
+        emails_pending = _emails_start(table, stats, pool)
+        phones_pending = _phones_start(table, country, regions, region, stats, pool)
+        house, street, street_vocab = _address_parts(_column(table, "address"), n)
+        first, last, first_vocab, last_vocab, suffix = _names(table, n)
+        first_group_table = _nickname_groups(first_vocab)
+        first_groups = first_group_table[first]
+        initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
+        first_initial = initials[first]
+        phon_lookup, _ = encode(last_vocab, _name.phonetic_keys_many)
+        last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
+        first_as_last = _translate(first, first_vocab, last_vocab)
+        last_as_first = _translate(last, last_vocab, first_vocab)
+        last_tf = _term_frequency(last, len(last_vocab))
+        first_tf = _term_frequency(first, len(first_vocab))
+        email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_pending)
+        phone = _phones_finish(n, phones_pending)
 
     postcode_col = _column(table, "postcode")
 
@@ -213,6 +234,7 @@ def build_features(table: pa.Table, *, region: str = "US") -> Features:
         first=first,
         first_vocab=first_vocab,
         first_groups=first_groups,
+        first_group_table=first_group_table,
         first_initial=first_initial,
         last=last,
         last_vocab=last_vocab,
@@ -340,62 +362,116 @@ def _first_token_many(values: list[str | None]) -> list[str | None]:
     return out
 
 
-def _nickname_groups(first: Codes, vocab: Sequence[str]) -> npt.NDArray[np.int32]:
+def _nickname_groups(vocab: Sequence[str]) -> npt.NDArray[np.int32]:
+    """Canonical-name ids per first-name code, shape (len(vocab) + 1, MAX_NICKNAME_GROUPS); last row -1."""
     group_ids: dict[str, int] = {}
     table = np.full((len(vocab) + 1, MAX_NICKNAME_GROUPS), -1, dtype=np.int32)
     for k, value in enumerate(vocab):
         canon = sorted(_name.canonical_names(value))[:MAX_NICKNAME_GROUPS]
         for slot, c in enumerate(canon):
             table[k, slot] = group_ids.setdefault(c, len(group_ids))
-    return table[first]
+    return table
 
 
-def _emails(
-    table: pa.Table, n: int, stats: dict[str, int]
+PendingList = Any
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A one-process pool for the phone and email work, or None to do it here."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    # fork, not spawn: spawn would re-import the caller's __main__ in the child. The child runs only
+    # the pure-Python normalizers on plain lists; it touches no Arrow or BLAS state, so the threads those
+    # libraries keep in this process do not matter there.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        executor.submit(int).result()  # start the worker now, under the filter
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _resolve(result: PendingList) -> Any:
+    return result.result() if isinstance(result, Future) else result
+
+
+@dataclass
+class _EmailsPending:
+    row: IntArray
+    slot: IntArray
+    indices: IntArray
+    keys: PendingList
+
+
+def _emails_start(
+    table: pa.Table, stats: dict[str, int], pool: ProcessPoolExecutor | None
+) -> _EmailsPending | None:
+    col = _column(table, "email")
+    if col is None:
+        return None
+    flat, row, slot = _flatten(col, MAX_EMAILS, stats, "email")
+    dictionary = to_string_array(flat).dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    raw: list[str | None] = dictionary.dictionary.to_pylist()
+    keys = pool.submit(_workers.email_keys, raw) if pool is not None else _workers.email_keys(raw)
+    return _EmailsPending(row, slot, indices, keys)
+
+
+def _emails_finish(
+    n: int, pending: _EmailsPending | None
 ) -> tuple[npt.NDArray[np.int32], list[str], npt.NDArray[np.int32], list[str]]:
     matrix = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
     local = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
-    col = _column(table, "email")
-    if col is None:
+    if pending is None:
         return matrix, [], local, []
-    flat, row, slot = _flatten(col, MAX_EMAILS, stats, "email")
-    codes, vocab = encode(flat, _email.match_key_many)
-    matrix[row, slot] = codes
+    codes, vocab = _remap(pending.indices, _resolve(pending.keys))
+    matrix[pending.row, pending.slot] = codes
     # "Same local part" ignores separators and +tags: john.smith@x ~ john_smith+shop@y.
     local_lookup, local_vocab = encode([_bare_local(v) for v in vocab])
-    local[row, slot] = np.append(local_lookup, np.int32(-1))[codes]
+    local[pending.row, pending.slot] = np.append(local_lookup, np.int32(-1))[codes]
     _compact(matrix, local)
     return matrix, vocab, local, local_vocab
 
 
-_SEPARATORS = str.maketrans("", "", "._-")
+@dataclass
+class _PhonesPending:
+    row: IntArray
+    slot: IntArray
+    grouped: GroupedUniques
+    results: PendingList
 
 
-def _bare_local(key: str) -> str | None:
-    bare = key.rpartition("@")[0].partition("+")[0].translate(_SEPARATORS)
-    return bare or None
-
-
-def _phones(
+def _phones_start(
     table: pa.Table,
-    n: int,
     country: Codes,
     regions: Sequence[str | None],
     default_region: str,
     stats: dict[str, int],
-) -> npt.NDArray[np.int64]:
-    matrix = np.full((n, MAX_PHONES), -1, dtype=np.int64)
+    pool: ProcessPoolExecutor | None,
+) -> _PhonesPending | None:
     col = _column(table, "phone")
     if col is None:
-        return matrix
+        return None
     flat, row, slot = _flatten(col, MAX_PHONES, stats, "phone")
+    grouped = group_uniques(flat, country[row], regions)
+    if pool is not None:
+        results: PendingList = pool.submit(_workers.e164_groups, grouped.tasks, default_region)
+    else:
+        results = _workers.e164_groups(grouped.tasks, default_region)
+    return _PhonesPending(row, slot, grouped, results)
 
-    def _e164(values: list[str | None], group: str | None) -> list[str | None]:
-        return _phone.e164_many(values, region=group or default_region)
 
-    codes, vocab = encode_grouped(flat, country[row], regions, _e164)
+def _phones_finish(n: int, pending: _PhonesPending | None) -> npt.NDArray[np.int64]:
+    matrix = np.full((n, MAX_PHONES), -1, dtype=np.int64)
+    if pending is None:
+        return matrix
+    codes, vocab = pending.grouped.resolve(_resolve(pending.results))
     numbers = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
-    matrix[row, slot] = numbers[codes]
+    matrix[pending.row, pending.slot] = numbers[codes]
     _compact(matrix)
     # The same number twice in one record (Phone1 == Cellular) is one piece of evidence.
     s = np.sort(matrix, axis=1)
@@ -404,6 +480,14 @@ def _phones(
     s[dup] = -1
     matrix[:] = -np.sort(-s, axis=1)
     return matrix
+
+
+_SEPARATORS = str.maketrans("", "", "._-")
+
+
+def _bare_local(key: str) -> str | None:
+    bare = key.rpartition("@")[0].partition("+")[0].translate(_SEPARATORS)
+    return bare or None
 
 
 def _flatten(

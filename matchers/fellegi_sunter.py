@@ -145,8 +145,8 @@ class FellegiSunter:
     >>> left, right = BlockingIndex().fit(f).pairs
     >>> model = FellegiSunter(u_sample_size=1000).fit(f, left, right)
     >>> p = model.predict(f, left, right)
-    >>> [(int(a), int(b), bool(x > 0.9)) for a, b, x in zip(left, right, p)][:2]
-    [(0, 1, True), (0, 2, False)]
+    >>> [(int(a), int(b), bool(x > 0.9)) for a, b, x in zip(left, right, p)]
+    [(0, 1, True), (2, 3, True)]
     """
 
     comparisons: Sequence[Comparison] = field(default_factory=lambda: DEFAULT_COMPARISONS)
