@@ -17,7 +17,7 @@ from identity._exceptions import ConfigurationError, InputError
 from identity._io import SourceInput, combine_sources, read_source, write_table
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
 from matchers.clustering import ClusterResult, cluster_pairs
-from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, compare_all
+from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
 from matchers.features import Features, build_features, feature_summary
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
 
@@ -207,7 +207,7 @@ def dedupe(
         weights = model.match_weights(features, left, right, gamma)
         probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))
     clock.stage("cluster")
-    cannot = _cannot_link(comps, gamma)
+    cannot = cannot_link(comps, gamma)
     clustered = cluster_pairs(features.n, left, right, probability, threshold=threshold, cannot_link=cannot)
     clusters = pa.table(
         {
@@ -231,7 +231,9 @@ def dedupe(
         **{f"input_{k}": v for k, v in feature_summary(features).items()},
         **features.stats,
     }
-    return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, (left, right), features)
+    return DedupeResult(
+        clusters, pairs, model, index.report_, clock.timings, summary, (left, right), features
+    )
 
 
 def link(a: Sources, b: Sources, **kwargs: Any) -> DedupeResult:
@@ -276,14 +278,6 @@ def _listify(value: Any) -> list[str]:
     if isinstance(value, str):
         return [c.strip() for c in value.split(",") if c.strip()]
     return [str(v) for v in value]
-
-
-def _cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
-    out = np.zeros(len(gamma), dtype=bool)
-    for k, comparison in enumerate(comparisons):
-        if comparison.cannot_link_level is not None:
-            out |= gamma[:, k] == comparison.cannot_link_level
-    return out
 
 
 def _fit_supervised(

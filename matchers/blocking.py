@@ -30,9 +30,11 @@ __all__ = [
     "BlockingRule",
     "RuleReport",
     "address_rule",
+    "date_of_birth_rule",
     "email_rule",
     "name_rule",
     "name_sorted_neighbourhood_rule",
+    "national_id_rule",
     "pairs_within_blocks",
     "phone_rule",
     "phone_suffix_rule",
@@ -167,6 +169,22 @@ def address_rule() -> BlockingRule:
     )
 
 
+def date_of_birth_rule() -> BlockingRule:
+    """Same date of birth (split by surname when a date is shared by many)."""
+    return BlockingRule(
+        "date_of_birth",
+        lambda f: _single(f, f.dob.astype(np.int64), f.last.astype(np.int64)),
+        fields=("date_of_birth",),
+    )
+
+
+def national_id_rule() -> BlockingRule:
+    """Same national id (social security, tax number)."""
+    return BlockingRule(
+        "national_id", lambda f: _single(f, f.national_id.astype(np.int64)), fields=("national_id",)
+    )
+
+
 def name_rule() -> BlockingRule:
     """Nickname group of the first name and phonetic surname, wherever the customer lives.
 
@@ -215,6 +233,8 @@ def _default_rules() -> tuple[BlockingRule, ...]:
         surname_postcode_rule(),
         address_rule(),
         name_rule(),
+        date_of_birth_rule(),
+        national_id_rule(),
     )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "PhoneComparison",
     "SuffixComparison",
     "SurnameComparison",
+    "cannot_link",
     "compare_all",
     "string_distance",
     "string_similarity",
@@ -198,6 +199,11 @@ class Comparison(ABC):
     (``tf_attr`` is the :class:`Features` attribute holding it); ``cannot_link_level`` the level that
     marks two records as certainly different people (used by the household guard).
 
+    ``soft_cannot_link`` makes that cannot-link yield to a personal identifier that agrees exactly:
+    ``identity_level`` marks the levels of a comparison that prove identity (levels 1 to
+    ``identity_level``: the same date of birth; the same national id, or one digit off), so a mistyped
+    first name does not split a customer whose identifiers match.
+
     ``m_default`` and ``u_default`` (one value per level after ``null``) are weak priors: training
     adds them as a few pseudo-pairs, so a tiny input still gets sensible weights while a real one is
     governed by its own data.
@@ -208,6 +214,8 @@ class Comparison(ABC):
     tf_level: int | None = None
     tf_attr: str | None = None
     cannot_link_level: int | None = None
+    soft_cannot_link: bool = False
+    identity_level: int | None = None
     m_default: tuple[float, ...] = ()
     u_default: tuple[float, ...] = ()
 
@@ -243,6 +251,7 @@ class FirstNameComparison(Comparison):
     tf_level: int | None = 1
     tf_attr: str | None = "first_tf"
     cannot_link_level: int | None = 6
+    soft_cannot_link: bool = True
     m_default: tuple[float, ...] = (0.82, 0.05, 0.06, 0.03, 0.02, 0.02)
     u_default: tuple[float, ...] = (0.01, 0.002, 0.005, 0.03, 0.02, 0.933)
 
@@ -444,19 +453,25 @@ class SuffixComparison(Comparison):
 
 @dataclass(frozen=True)
 class ExactComparison(Comparison):
-    """A field compared for equality only (``date_of_birth``, ``national_id``, ``company``):
-    ``exact`` / ``else``. With ``cannot_link=True`` a disagreement marks two different people."""
+    """An identifier compared as a whole (``date_of_birth``, ``national_id``): ``exact`` / ``one_edit``
+    (one digit typed wrong or two swapped: 19650113 vs 19650131) / ``else``. With ``cannot_link_level``
+    set to the ``else`` level, a clear disagreement marks two different people."""
 
     name: str = "date_of_birth"
-    levels: tuple[str, ...] = ("null", "exact", "else")
-    m_default: tuple[float, ...] = (0.95, 0.05)
-    u_default: tuple[float, ...] = (0.001, 0.999)
+    levels: tuple[str, ...] = ("null", "exact", "one_edit", "else")
+    m_default: tuple[float, ...] = (0.90, 0.07, 0.03)
+    u_default: tuple[float, ...] = (0.001, 0.01, 0.989)
     attr: str = "dob"
 
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
         codes = getattr(features, self.attr)
+        vocab = getattr(features, f"{self.attr}_vocab")
         a, b = codes[left], codes[right]
-        out = _levels(len(left), 2)
+        out = _levels(len(left), 3)
+        differ = np.flatnonzero((a != b) & (a >= 0) & (b >= 0))
+        if len(differ):
+            distance = string_distance(vocab, a[differ], b[differ])
+            out[differ[distance == 1]] = 2
         out[a == b] = 1
         out[(a < 0) | (b < 0)] = 0
         return out
@@ -470,9 +485,39 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     PhoneComparison(),
     AddressComparison(),
     SuffixComparison(),
-    ExactComparison("date_of_birth", attr="dob", cannot_link_level=2),
-    ExactComparison("national_id", attr="national_id", cannot_link_level=2),
+    # A different date of birth is two people (father and son) unless the national id agrees. A
+    # different national id is only evidence, no cannot-link: ids get re-keyed and mistyped.
+    ExactComparison(
+        "date_of_birth", attr="dob", cannot_link_level=3, soft_cannot_link=True, identity_level=1
+    ),
+    ExactComparison("national_id", attr="national_id", identity_level=2),
 )
+
+
+def cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    """Pairs that are certainly two people (the household guard), from their levels.
+
+    A hard cannot-link (Jr vs Sr) always holds; a soft one (clearly different first names, different
+    dates of birth) holds unless a personal identifier agrees exactly.
+
+    >>> levels = np.array([[6, 0, 0], [6, 1, 0], [1, 3, 0], [1, 3, 1]], np.int8)
+    >>> cannot_link(DEFAULT_COMPARISONS[:1] + DEFAULT_COMPARISONS[-2:], levels).tolist()
+    [True, False, True, False]
+    """
+    hard = np.zeros(len(gamma), dtype=bool)
+    soft = np.zeros(len(gamma), dtype=bool)
+    proven = np.zeros(len(gamma), dtype=bool)
+    for k, comparison in enumerate(comparisons):
+        if comparison.cannot_link_level is not None:
+            hit = gamma[:, k] == comparison.cannot_link_level
+            if comparison.soft_cannot_link:
+                soft |= hit
+            else:
+                hard |= hit
+        if comparison.identity_level is not None:
+            level = gamma[:, k]
+            proven |= (level >= 1) & (level <= comparison.identity_level)
+    return hard | (soft & ~proven)
 
 
 def compare_all(

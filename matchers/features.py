@@ -82,6 +82,8 @@ class Features:
     house, street, postcode, city, country : ndarray of shape (n,)
         Address codes: house number, normalised street name, postcode, folded city, ISO country.
     dob, national_id, company : ndarray of shape (n,)
+        Codes of the value with punctuation and case removed (``dob_vocab`` / ``national_id_vocab``
+        hold the values).
         Exact-match codes.
     """
 
@@ -115,7 +117,9 @@ class Features:
     country: Codes
     country_vocab: list[str]
     dob: Codes
+    dob_vocab: list[str]
     national_id: Codes
+    national_id_vocab: list[str]
     company: Codes
     stats: dict[str, int] = field(default_factory=dict)
     #: Per-vocabulary helper arrays the comparisons derive once and reuse (not part of the data).
@@ -221,9 +225,9 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     city_col = _column(table, "city")
     city, _ = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
     dob_col = _column(table, "date_of_birth")
-    dob, _ = encode(dob_col if dob_col is not None else _nulls(n), _exact_many)
+    dob, dob_vocab = encode(dob_col if dob_col is not None else _nulls(n), _exact_many)
     nid_col = _column(table, "national_id")
-    national_id, _ = encode(nid_col if nid_col is not None else _nulls(n), _exact_many)
+    national_id, national_id_vocab = encode(nid_col if nid_col is not None else _nulls(n), _exact_many)
     company_col = _column(table, "company")
     company, _ = encode(company_col if company_col is not None else _nulls(n), _name.fold_many)
 
@@ -258,7 +262,9 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
         country=country,
         country_vocab=country_vocab,
         dob=dob,
+        dob_vocab=dob_vocab,
         national_id=national_id,
+        national_id_vocab=national_id_vocab,
         company=company,
         stats=stats,
     )

@@ -242,13 +242,25 @@ class FellegiSunter:
             m_k = sums[k] / mass[k] if mass[k] > 0 else np.concatenate([[1.0], prior])
             m_k[0] = 1.0
             self.m_.append(m_k)
-        # With m and u settled, one more EM over every candidate pair estimates the match rate alone.
+        # With m settled, one more EM over every candidate pair estimates the match rate alone.
         m_list = [m[1:] for m in self.m_]
+        _, lam, _ = self._em(gamma, m_list, update_m=False)
+        self.prior_ = float(min(max(lam * len(gamma) / max(possible_pairs, 1.0), 1e-12), 0.5))
+        # Random pairs include true matches at the rate of the prior (1 in 5,000 when every record of
+        # one list has its match in the other): for strong identifiers that is most of what the sample
+        # sees. Take the matches' share out of u, then estimate the match rate again.
+        floors = [
+            1.0 / (max(int((random_gamma[:, k] > 0).sum() * evidence), 1) + U_PSEUDO_PAIRS)
+            for k in range(len(self.comparisons))
+        ]
+        for k, (m_k, u_k) in enumerate(zip(self.m_, self.u_, strict=True)):
+            corrected = (u_k[1:] - self.prior_ * m_k[1:]) / (1.0 - self.prior_)
+            u_k[1:] = np.maximum(corrected, floors[k])
+            u_k[1:] /= u_k[1:].sum()
         _, lam, _ = self._em(gamma, m_list, update_m=False)
         self.candidate_match_rate_ = lam
         self.n_iter_ = iterations
-        n_matches = lam * len(gamma)
-        self.prior_ = float(min(max(n_matches / max(possible_pairs, 1.0), 1e-12), 0.5))
+        self.prior_ = float(min(max(lam * len(gamma) / max(possible_pairs, 1.0), 1e-12), 0.5))
         return self
 
     @staticmethod

@@ -12,8 +12,8 @@ from matchers.features import build_features
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
 
 COMPARISONS = (SurnameComparison(), PhoneComparison(), ExactComparison("date_of_birth", attr="dob"))
-TRUE_M = [np.array([0.85, 0.08, 0.04, 0.03]), np.array([0.7, 0.05, 0.25]), np.array([0.9, 0.1])]
-TRUE_U = [np.array([0.05, 0.05, 0.2, 0.7]), np.array([0.02, 0.03, 0.95]), np.array([0.1, 0.9])]
+TRUE_M = [np.array([0.85, 0.08, 0.04, 0.03]), np.array([0.7, 0.05, 0.25]), np.array([0.85, 0.1, 0.05])]
+TRUE_U = [np.array([0.05, 0.05, 0.2, 0.7]), np.array([0.02, 0.03, 0.95]), np.array([0.1, 0.2, 0.7])]
 
 
 def _draw(probs: list[np.ndarray], size: int, rng: np.random.Generator) -> np.ndarray:
