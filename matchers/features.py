@@ -85,6 +85,11 @@ class Features:
         Codes of the value with punctuation and case removed (``dob_vocab`` / ``national_id_vocab``
         hold the values).
         Exact-match codes.
+    vocabularies : dict of str to list of str
+        The vocabularies of the code columns that have no ``*_vocab`` attribute of their own
+        (``house``, ``city``, ``last_phonetic``, ``suffix``, ``company``), and ``first_group``: the
+        canonical first name of each nickname-group id. With them a new record can be coded in the same
+        code spaces (the real-time resolver does this).
     """
 
     n: int
@@ -122,6 +127,7 @@ class Features:
     national_id_vocab: list[str]
     company: Codes
     stats: dict[str, int] = field(default_factory=dict)
+    vocabularies: dict[str, list[str]] = field(default_factory=dict)
     #: Per-vocabulary helper arrays the comparisons derive once and reuse (not part of the data).
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -199,13 +205,13 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     with _pool(workers if n >= PARALLEL_MIN_RECORDS else 1) as pool:
         emails_pending = _emails_start(table, stats, pool)
         phones_pending = _phones_start(table, country, regions, region, stats, pool)
-        house, street, street_vocab = _address_parts(_column(table, "address"), n)
-        first, last, first_vocab, last_vocab, suffix = _names(table, n)
-        first_group_table = _nickname_groups(first_vocab)
+        house, street, street_vocab, house_vocab = _address_parts(_column(table, "address"), n)
+        first, last, first_vocab, last_vocab, suffix, suffix_vocab = _names(table, n)
+        first_group_table, group_names = _nickname_groups_named(first_vocab)
         first_groups = first_group_table[first]
         initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
         first_initial = initials[first]
-        phon_lookup, _ = encode(last_vocab, _name.phonetic_keys_many)
+        phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
         last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
         first_as_last = _translate(first, first_vocab, last_vocab)
         last_as_first = _translate(last, last_vocab, first_vocab)
@@ -223,13 +229,13 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
         postcode_col if postcode_col is not None else _nulls(n), country, regions, _postcodes
     )
     city_col = _column(table, "city")
-    city, _ = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
+    city, city_vocab = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
     dob_col = _column(table, "date_of_birth")
     dob, dob_vocab = encode(dob_col if dob_col is not None else _nulls(n), _exact_many)
     nid_col = _column(table, "national_id")
     national_id, national_id_vocab = encode(nid_col if nid_col is not None else _nulls(n), _exact_many)
     company_col = _column(table, "company")
-    company, _ = encode(company_col if company_col is not None else _nulls(n), _name.fold_many)
+    company, company_vocab = encode(company_col if company_col is not None else _nulls(n), _name.fold_many)
 
     return Features(
         n=n,
@@ -267,6 +273,14 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
         national_id_vocab=national_id_vocab,
         company=company,
         stats=stats,
+        vocabularies={
+            "house": house_vocab,
+            "city": city_vocab,
+            "last_phonetic": phonetic_vocab,
+            "suffix": suffix_vocab,
+            "company": company_vocab,
+            "first_group": group_names,
+        },
     )
 
 
@@ -284,18 +298,18 @@ def _term_frequency(codes: Codes, size: int) -> npt.NDArray[np.float64]:
     return np.append(counts / present, 0.0)[codes]
 
 
-def _address_parts(col: pa.Array | None, n: int) -> tuple[Codes, Codes, list[str]]:
-    """House number and normalised street name, each distinct address line parsed once."""
+def _address_parts(col: pa.Array | None, n: int) -> tuple[Codes, Codes, list[str], list[str]]:
+    """House number and normalised street name (and their vocabularies), each distinct line parsed once."""
     if col is None:
-        return np.full(n, -1, np.int32), np.full(n, -1, np.int32), []
+        return np.full(n, -1, np.int32), np.full(n, -1, np.int32), [], []
     dictionary = to_string_array(col).dictionary_encode()
     indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     parsed = [_address.parse_address(v) for v in dictionary.dictionary.to_pylist()]
-    house_lookup, _ = encode(pa.array([p.house_number if p else None for p in parsed], pa.string()))
+    house_lookup, house_vocab = encode(pa.array([p.house_number if p else None for p in parsed], pa.string()))
     street_lookup, street_vocab = encode(pa.array([p.street if p else None for p in parsed], pa.string()))
     house = np.append(house_lookup, np.int32(-1))[indices]
     street = np.append(street_lookup, np.int32(-1))[indices]
-    return house, street, street_vocab
+    return house, street, street_vocab, house_vocab
 
 
 def _exact_many(values: list[str | None]) -> list[str | None]:
@@ -306,7 +320,7 @@ def _exact_many(values: list[str | None]) -> list[str | None]:
     return out
 
 
-def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str], Codes]:
+def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str], Codes, list[str]]:
     """First and last names (taken from ``full_name`` where both are empty) and name suffixes."""
     first_col = _column(table, "first_name")
     last_col = _column(table, "last_name")
@@ -331,10 +345,10 @@ def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str],
     raw_last, raw_vocab = encode(last_arr, _name.fold_many)
     split = [_split_suffix(v) for v in raw_vocab]
     last_lookup, last_vocab = encode([name for name, _ in split])
-    suffix_lookup, _ = encode([suffix for _, suffix in split])
+    suffix_lookup, suffix_vocab = encode([suffix for _, suffix in split])
     last = np.append(last_lookup, np.int32(-1))[raw_last]
     suffix = np.append(suffix_lookup, np.int32(-1))[raw_last]
-    return first, last, first_vocab, last_vocab, suffix
+    return first, last, first_vocab, last_vocab, suffix, suffix_vocab
 
 
 #: Generational suffixes, folded, and the form they are compared in.
@@ -370,13 +384,18 @@ def _first_token_many(values: list[str | None]) -> list[str | None]:
 
 def _nickname_groups(vocab: Sequence[str]) -> npt.NDArray[np.int32]:
     """Canonical-name ids per first-name code, shape (len(vocab) + 1, MAX_NICKNAME_GROUPS); last row -1."""
+    return _nickname_groups_named(vocab)[0]
+
+
+def _nickname_groups_named(vocab: Sequence[str]) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """:func:`_nickname_groups` and the canonical first name of each group id."""
     group_ids: dict[str, int] = {}
     table = np.full((len(vocab) + 1, MAX_NICKNAME_GROUPS), -1, dtype=np.int32)
     for k, value in enumerate(vocab):
         canon = sorted(_name.canonical_names(value))[:MAX_NICKNAME_GROUPS]
         for slot, c in enumerate(canon):
             table[k, slot] = group_ids.setdefault(c, len(group_ids))
-    return table
+    return table, list(group_ids)
 
 
 PendingList = Any

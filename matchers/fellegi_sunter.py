@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -350,10 +351,22 @@ class FellegiSunter:
         return out
 
     def match_weights(
-        self, features: Features, left: IntArray, right: IntArray, gamma: Gamma
+        self,
+        features: Features,
+        left: IntArray,
+        right: IntArray,
+        gamma: Gamma,
+        *,
+        n_records: int | None = None,
     ) -> npt.NDArray[np.float32]:
-        """Each field's match weight (log2 Bayes factor) per pair, shape (n_pairs, n_comparisons)."""
+        """Each field's match weight (log2 Bayes factor) per pair, shape (n_pairs, n_comparisons).
+
+        Term-frequency adjusted levels take the frequency of ``left``'s value, floored at one record in
+        ``n_records`` (default ``features.n``; pass the size of the whole data when ``features`` holds
+        only a few of its records, as the real-time resolver does).
+        """
         table = self.level_weights()
+        n = features.n if n_records is None else n_records
         out = np.zeros(gamma.shape, dtype=np.float32)
         for k, comparison in enumerate(self.comparisons):
             w = table[k][gamma[:, k]]
@@ -361,7 +374,7 @@ class FellegiSunter:
                 hit = gamma[:, k] == comparison.tf_level
                 if hit.any():
                     tf = getattr(features, comparison.tf_attr)[left[hit]]
-                    u_tf = np.maximum(tf, 1.0 / max(features.n, 1))
+                    u_tf = np.maximum(tf, 1.0 / max(n, 1))
                     w[hit] = np.log2(self.m_[k][comparison.tf_level] / u_tf)
             out[:, k] = w
         return out
@@ -393,6 +406,38 @@ class FellegiSunter:
             "candidate_match_rate": self.candidate_match_rate_,
             "n_iter": self.n_iter_,
         }
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, comparisons: Sequence[Comparison] | None = None, **params: Any
+    ) -> FellegiSunter:
+        """A fitted model from :meth:`to_dict` output.
+
+        ``comparisons`` (default :data:`~matchers.comparisons.DEFAULT_COMPARISONS`) must have the names
+        and level counts the model was fitted with; ``params`` are further constructor arguments.
+
+        >>> import pyarrow as pa
+        >>> from matchers.features import build_features
+        >>> f = build_features(pa.table({"email": ["a@x.com", "a@x.com", "b@y.com"]}))
+        >>> model = FellegiSunter(u_sample_size=100).fit(f, np.array([0]), np.array([1]))
+        >>> FellegiSunter.from_dict(model.to_dict()).to_dict() == model.to_dict()
+        True
+        """
+        comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
+        names = [str(name) for name in data["comparisons"]]
+        if names != [c.name for c in comps]:
+            raise ValueError(f"the model was fitted with comparisons {names}, not {[c.name for c in comps]}")
+        m = [np.asarray(v, dtype=np.float64) for v in data["m"]]
+        u = [np.asarray(v, dtype=np.float64) for v in data["u"]]
+        for c, m_k, u_k in zip(comps, m, u, strict=True):
+            if len(m_k) != len(c.levels) or len(u_k) != len(c.levels):
+                raise ValueError(f"comparison {c.name!r} has {len(c.levels)} levels; the model has {len(m_k)}")
+        model = cls(comparisons=comps, **params)
+        model.m_, model.u_ = m, u
+        model.prior_ = float(data["prior"])
+        model.candidate_match_rate_ = float(data.get("candidate_match_rate", float("nan")))
+        model.n_iter_ = int(data.get("n_iter", 0))
+        return model
 
 
 @dataclass
