@@ -12,6 +12,12 @@ Decisions (see ``docs/normalizers-address.md``):
 - ``Flat``, ``Apartment`` and ``#`` all become ``apt``; a unit word is rewritten only when an identifier
   (a token with a digit, or a single letter) follows it, so ``Flat Rock Road`` keeps its ``flat``.
 - :func:`unit` returns the unit identifiers only (``Apt 4B`` and ``Unit 4B`` both give ``4b``).
+
+Speed: :func:`parse_address` and :func:`normalize_street` take a fast path for plain ASCII lines
+(``123 N Main St. Apt 4B``, ``Flat 3, 12 High Street``) and hand anything unusual (PO boxes, slashes,
+hyphens, non-ASCII, ...) to the general implementations (``_parse_address_reference``,
+``_normalize_street_reference``); the two are tested equal in
+``tests/normalizers/test_name_address_speed_twins.py``.
 """
 
 from __future__ import annotations
@@ -101,7 +107,8 @@ _PO_BOX_SPELLINGS: tuple[tuple[str, ...], ...] = (
 _PO_BOX_STARTS = frozenset(spelling[0] for spelling in _PO_BOX_SPELLINGS)
 
 
-def _street_tokens(text: str) -> list[str]:
+def _street_tokens_reference(text: str) -> list[str]:
+    """Fold and rewrite a street line into tokens: the slow twin of :func:`_street_fast`."""
     text = _fold_basic(text[:_MAX_LINE]).replace("#", " # ")
     if "." in text:  # "S.W." -> "sw", "P.O." -> "po"
         text = _INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
@@ -141,6 +148,119 @@ def _street_tokens(text: str) -> list[str]:
     return out
 
 
+# Fast path: plain ASCII lines (letters, digits, spaces, commas, dots, apostrophes, "#") whose only special
+# tokens are unit words directly followed by a plain identifier ("123 Main St Apt 4B", "Flat 3, 12 High
+# St", "1 Elm Ave #12"). Anything else (PO boxes, slashes, hyphens, German "...strasse", non-ASCII) goes to
+# the reference, which the fast path is tested against.
+_FAST_STREET_CHARS = re.compile(r"[^A-Za-z0-9 ,.'#]")
+_PLAIN_STREET = re.compile(r"[A-Za-z0-9 ]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _FastStreetTables:
+    rewrite: dict[str, str]  # plain tokens: suffixes, directionals, ordinals
+    units: dict[str, str]  # unit words (and "#")
+    special: frozenset[str]  # tokens the plain rewrite cannot handle alone
+
+
+_FAST_STREET_TABLES: _FastStreetTables | None = None  # loaded on first use, like the tables it is built from
+
+
+def _load_fast_street_tables() -> _FastStreetTables:
+    global _FAST_STREET_TABLES
+    tables = _street_tables()
+    special = set(tables.units) | _PO_BOX_STARTS | {"po", "box"}
+    # a rewrite that produced a unit form or a PO box word would change the parse: keep those for the reference
+    special |= {k for k, v in tables.rewrite.items() if v in tables.unit_forms or v in ("po", "box")}
+    _FAST_STREET_TABLES = _FastStreetTables(tables.rewrite, tables.units, frozenset(special))
+    return _FAST_STREET_TABLES
+
+
+def _drop_dots(match: re.Match[str]) -> str:
+    return match.group().replace(".", "")
+
+
+def _street_fast(text: str) -> tuple[list[str], list[str], list[str]] | None:
+    """Return (tokens, street tokens, unit identifiers) of a plain line, or ``None`` for the reference."""
+    if len(text) > _MAX_LINE or not text.isascii() or _FAST_STREET_CHARS.search(text) is not None:
+        return None
+    low = text.lower()
+    if _PLAIN_STREET.fullmatch(text) is None:  # some punctuation: do what the reference does with it
+        if "'" in low:
+            low = low.replace("'", "")
+        if "#" in low:
+            low = low.replace("#", " # ")
+        if "." in low:  # "S.W." -> "sw", then the remaining dots are spaces
+            if "." in low.replace(". ", " ").rstrip("."):  # a dot inside a word: maybe an initialism
+                low = _INITIALISM.sub(_drop_dots, low)
+            low = low.replace(".", " ")
+        if "," in low:
+            low = low.replace(",", " ")
+    if "strasse" in low:
+        return None
+    raw = low.split()
+    tables = _FAST_STREET_TABLES or _load_fast_street_tables()
+    rewrite = tables.rewrite
+    if tables.special.isdisjoint(raw):  # "123 N Main Street"
+        tokens = list(map(rewrite.get, raw, raw))
+        return tokens, tokens, []
+    found = tables.special.intersection(raw)
+    # one unit word, once, followed by its identifier: "1 Elm Ave Apt 4B", "Flat 3 12 High St", "1 Elm St #4"
+    if len(found) == 1:
+        (word,) = found
+        i = raw.index(word)
+        if word not in tables.units or i + 1 == len(raw) or word in raw[i + 1 :]:
+            return None
+        ident = raw[i + 1]
+        if not _plain_identifier(ident, rewrite):
+            return None
+        rest = list(map(rewrite.get, raw[:i], raw[:i]))
+        after = raw[i + 2 :]
+        if after:
+            rest += map(rewrite.get, after, after)
+            return [*rest[:i], tables.units[word], ident, *rest[i:]], rest, [ident]
+        return [*rest, tables.units[word], ident], rest, [ident]
+    return _street_fast_loop(raw, tables)
+
+
+def _plain_identifier(ident: str, rewrite: dict[str, str]) -> bool:
+    """Tell whether a token (letters and digits) is a unit identifier that no table rewrites."""
+    if len(ident) != 1 and (len(ident) > 8 or ident.isalpha()):  # "4b", "200", "b": the reference's pattern
+        return False
+    return rewrite.get(ident, ident) == ident  # "Apt N" keeps "n"; a token the tables rewrite: the reference
+
+
+def _street_fast_loop(
+    raw: list[str], tables: _FastStreetTables
+) -> tuple[list[str], list[str], list[str]] | None:
+    """:func:`_street_fast` for lines with several unit words: each must be followed by its identifier."""
+    rewrite = tables.rewrite
+    special = tables.special
+    units_table = tables.units
+    tokens: list[str] = []
+    rest: list[str] = []
+    units: list[str] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        token = raw[i]
+        if token not in special:
+            token = rewrite.get(token, token)
+            tokens.append(token)
+            rest.append(token)
+            i += 1
+            continue
+        if token not in units_table or i + 1 == n:
+            return None
+        ident = raw[i + 1]
+        if ident in special or not _plain_identifier(ident, rewrite):
+            return None
+        tokens += (units_table[token], ident)
+        units.append(ident)
+        i += 2
+    return tokens, rest, units
+
+
 def normalize_street(raw: str | None) -> str | None:
     """Normalize a street line: folded, punctuation removed, street words in USPS short forms.
 
@@ -169,7 +289,21 @@ def normalize_street(raw: str | None) -> str | None:
     text = check_text(raw, "raw")
     if text is None:
         return None
-    out = " ".join(_street_tokens(text))
+    fast = _street_fast(text)
+    if fast is None:
+        return _normalize_street_reference(text)
+    out = " ".join(fast[0])
+    if len(out) > _MAX_LINE:  # "#" -> "apt" lengthens a line: cut exactly as the reference does
+        out = out[: _MAX_LINE + 1].rsplit(" ", 1)[0] if " " in out[:_MAX_LINE] else out[:_MAX_LINE]
+    return out or None
+
+
+def _normalize_street_reference(raw: str | None) -> str | None:
+    """The general :func:`normalize_street`, the slow twin of its fast path."""
+    text = check_text(raw, "raw")
+    if text is None:
+        return None
+    out = " ".join(_street_tokens_reference(text))
     if len(out) > _MAX_LINE:  # folding can expand (¼ -> 1 4): cut at a word so a second pass is a no-op
         out = out[: _MAX_LINE + 1].rsplit(" ", 1)[0] if " " in out[:_MAX_LINE] else out[:_MAX_LINE]
     return out or None
@@ -208,9 +342,19 @@ class ParsedAddress:
     po_box: str | None = None
 
 
-@functools.lru_cache(maxsize=65536)
-def _parse_address(text: str) -> ParsedAddress | None:
-    tokens = _street_tokens(text)
+# As for ``ParsedName``: the frozen dataclass ``__init__`` costs more than a fast parse, so the fast path
+# writes the four slots directly (an equal, equally frozen object; there is no ``__post_init__``).
+_new_object = object.__new__
+_SET_HOUSE, _SET_STREET, _SET_UNIT, _SET_PO_BOX = (
+    getattr(ParsedAddress, f).__set__ for f in ParsedAddress.__slots__
+)
+assert ParsedAddress.__slots__ == ("house_number", "street", "unit", "po_box")
+assert not hasattr(ParsedAddress, "__post_init__")
+
+
+def _parse_address_reference(text: str) -> ParsedAddress | None:
+    """The general parser: the slow twin that :func:`_parse_address_fast` is tested against."""
+    tokens = _street_tokens_reference(text)
     if not tokens:
         return None
     unit_forms = _street_tables().unit_forms
@@ -254,6 +398,33 @@ def _parse_address(text: str) -> ParsedAddress | None:
     )
 
 
+def _parse_address_fast(text: str) -> ParsedAddress | None:
+    """Parse a plain line (see :func:`_street_fast`); ``None`` when the reference has to decide."""
+    fast = _street_fast(text)
+    if fast is None or not fast[0]:
+        return None
+    _, rest, units = fast
+    number: str | None = None
+    if rest:  # no "/" in a plain line, so no Australian "3/12"; no PO box either
+        head = rest[0]
+        if head.isdigit() or _HOUSE.fullmatch(head):
+            number, rest = head, rest[1:]
+        elif len(rest) > 1 and _HOUSE.fullmatch(rest[-1]):
+            number, rest = rest[-1], rest[:-1]  # "Hauptstr 5"
+    out: ParsedAddress = _new_object(ParsedAddress)
+    _SET_HOUSE(out, number)
+    _SET_STREET(out, " ".join(rest) or None)
+    _SET_UNIT(out, " ".join(units) or None)
+    _SET_PO_BOX(out, None)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_address(text: str) -> ParsedAddress | None:
+    fast = _parse_address_fast(text)
+    return fast if fast is not None else _parse_address_reference(text)
+
+
 def parse_address(raw: str | None) -> ParsedAddress | None:
     """Split a street line into house number, street, unit and PO box.
 
@@ -273,10 +444,10 @@ def parse_address(raw: str | None) -> ParsedAddress | None:
     >>> parse_address("P.O. Box 77")
     ParsedAddress(house_number=None, street=None, unit=None, po_box='77')
     """
+    if type(raw) is str:
+        return _parse_address(raw)
     text = check_text(raw, "raw")
-    if text is None:
-        return None
-    return _parse_address(text)
+    return None if text is None else _parse_address(text)
 
 
 def house_number(raw: str | None) -> str | None:

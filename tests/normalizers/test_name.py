@@ -135,6 +135,38 @@ def test_parse_full_name(raw: str | None, expected: ParsedName | None) -> None:
     assert parse_full_name(raw) == expected
 
 
+_JUNIPER = _p(first="michael", last="campbell", company="juniper traders")
+CONTACT_CASES = [
+    ("Juniper Traders Attn: Michael Campbell", _JUNIPER),
+    ("Juniper Traders ATTN Michael Campbell", _JUNIPER),
+    ("Juniper Traders ATTN: MICHAEL CAMPBELL", _JUNIPER),
+    ("Juniper Traders Attn. Michael Campbell", _JUNIPER),
+    ("Juniper Traders, Attention: Michael Campbell", _JUNIPER),
+    ("Acme Ltd c/o Jane Doe", _p(first="jane", last="doe", company="acme ltd")),
+    ("ACME LTD C/O JANE DOE", _p(first="jane", last="doe", company="acme ltd")),
+    ("Jane Doe c/o Acme Ltd", _p(first="jane", last="doe", company="acme ltd")),  # the marker decides
+    ("Acme Inc. Attn: Smith, John", _p(first="john", last="smith", company="acme inc")),
+    ("Acme Ltd Attn: Dr. Jane Doe", _p(title="dr", first="jane", last="doe", company="acme ltd")),
+    ("Attn: Jane Doe", _p(first="jane", last="doe")),
+    ("c/o Acme Ltd", ParsedName(company="acme ltd")),
+    ("Acme Ltd Attn:", ParsedName(company="acme ltd")),
+    ("Attn:", None),
+    ("Nico/Olsen", _p(last="nico olsen")),  # a slash alone is not "c/o"
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CONTACT_CASES)
+def test_parse_full_name_contact_forms(raw: str, expected: ParsedName | None) -> None:
+    assert parse_full_name(raw) == expected
+
+
+def test_upper_case_two_tokens_without_comma_are_not_swapped() -> None:
+    # "SMITH JOHN" may be LAST FIRST, but nothing says so: it is read as First Last, like "John Smith".
+    # The matcher compares first and last names crossed as well, so a swapped pair still matches.
+    assert parse_full_name("SMITH JOHN") == _p(first="smith", last="john")
+    assert parse_full_name("SMITH, JOHN") == _p(first="john", last="smith")
+
+
 def test_parse_full_name_many_uses_one_result_per_value() -> None:
     out = parse_full_name_many(["Ann Lee", None, "Ann Lee"])
     assert out[0] is out[2]
