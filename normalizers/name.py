@@ -246,6 +246,8 @@ _COMPANY_STRONG = frozenset(
         "plc", "pty", "llp", "pllc", "sarl", "srl", "spa", "bvba", "kgaa", "ohg", "ug", "holdings",
         "group", "enterprises", "industries", "associates", "bros", "brothers", "sons", "partners",
         "international", "intl", "solutions", "services", "trading", "foundation", "gbr",
+        "wholesale", "traders", "supply", "supplies", "imports", "exports", "distributors",
+        "distribution", "consulting", "logistics", "manufacturing", "outfitters", "hardware",
     }
 )  # fmt: skip
 # ... and short ones that only count as the last token (they are also initials or words).
@@ -463,6 +465,10 @@ def _parse_simple(text: str) -> ParsedName | None:
 _CONTACT = re.compile(r"(?<![^\W_])(?:attn\b\.?|attention\s*:|c/o(?![^\W_]))\s*:?", re.IGNORECASE)
 
 
+# " - " or " / " between a company and a person on SAP Business One cards.
+_COMPANY_SEPARATOR = re.compile(r"\s+[-/\u2013\u2014|]\s+")
+
+
 def _parse_contact(left: str, right: str) -> ParsedName | None:
     """``COMPANY Attn: PERSON`` (or ``c/o``): the left side is the company, the right side the person.
 
@@ -500,6 +506,10 @@ def _parse_full_name_reference(text: str) -> ParsedName | None:
     contact = _CONTACT.search(text)
     if contact is not None:  # "Juniper Traders Attn: Michael Campbell", "Acme Ltd c/o Jane Doe"
         return _parse_contact(text[: contact.start()], text[contact.end() :])
+    split = _COMPANY_SEPARATOR.split(text, maxsplit=1)
+    if len(split) == 2 and _is_company(split[0]) != _is_company(split[1]):
+        # "Ironbridge Outfitters Corp. - Anthony Radshaw", "Evergreen Traders Inc. / Morel, Jean-Luc"
+        return _parse_contact(split[0], split[1])
     latin = text if text.isascii() else _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
     if latin.isascii() and _SPECIAL_CHARS.search(latin) is None:
         simple = _parse_simple(latin)
@@ -646,7 +656,8 @@ def parse_full_name(raw: str | None) -> ParsedName | None:
     Handles ``LAST, FIRST M.``, ``First M. Last``, titles (``Dr.``), suffixes (``Jr.``, ``PhD``),
     couples (``Mr and Mrs John Smith`` -> the first person), surname particles (``van der Berg``),
     company names (``Acme Ltd``), a person with a company in brackets, either way round, and contact
-    forms (``Juniper Traders Attn: Michael Campbell``, ``Acme Ltd c/o Jane Doe``: company on the left).
+    forms (``Juniper Traders Attn: Michael Campbell``, ``Acme Ltd c/o Jane Doe``: company on the left;
+    ``Acme Inc. - Jane Doe``, ``Acme Inc. / Doe, Jane`` when one side has a company marker).
     A single token is taken as the last name. Without a comma the name is read as ``First Last`` even in
     upper case: ``SMITH JOHN`` gives first ``smith``, last ``john`` (the matcher also compares names
     crossed, so swapped names still match).

@@ -278,3 +278,19 @@ def test_phonetic_keys_many() -> None:
 def test_non_strings_raise_type_error_naming_the_argument(call: object, argument: str) -> None:
     with pytest.raises(TypeError, match=f"^{argument} must be str or None"):
         call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("raw", "first", "last", "company"),
+    [
+        ("Ironbridge Outfitters Corp. - Anthony Radshaw", "anthony", "radshaw", "ironbridge outfitters corp"),
+        ("Evergreen Traders Inc. / Morel, Jean-Luc", "jean luc", "morel", "evergreen traders inc"),
+        ("Sterling Wholesale - Shane O'Brien", "shane", "obrien", "sterling wholesale"),
+        ("Anna Smith - Acme GmbH", "anna", "smith", "acme gmbh"),
+        ("Smith - Jones, Anna", "anna", "smith jones", None),
+    ],
+)
+def test_company_and_contact_separated_by_dash_or_slash(raw: str, first: str, last: str, company: str | None) -> None:
+    parsed = parse_full_name(raw)
+    assert parsed is not None
+    assert (parsed.first, parsed.last, parsed.company) == (first, last, company)
