@@ -27,10 +27,12 @@ arbitrary text in ``tests/normalizers/test_name_address_speed_twins.py``.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal, TypeVar
 
 import jellyfish
@@ -709,6 +711,13 @@ def parse_full_name_many(values: Iterable[str | None]) -> list[ParsedName | None
 # --------------------------------------------------------------------------------------------- nicknames
 
 
+def _load_table(name: str) -> dict[str, list[str]]:
+    """A JSON table from ``normalizers/_tables``."""
+    text = resources.files("normalizers._tables").joinpath(name).read_text(encoding="utf-8")
+    table: dict[str, list[str]] = json.loads(text)
+    return table
+
+
 @functools.cache
 def _nickname_tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Load the ``nicknames`` package once: (name -> its nicknames, name -> its canonical names)."""
@@ -724,7 +733,17 @@ def _nickname_tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[s
                 out.setdefault(fkey, set()).update(v for v in map(_fold_text, values) if v)
         return {k: frozenset(v - {k}) for k, v in out.items()}
 
-    return folded(namer.nickname_lookup), folded(namer.canonical_lookup)
+    nicknames = {k: set(v) for k, v in namer.nickname_lookup.items()}
+    canonicals = {k: set(v) for k, v in namer.canonical_lookup.items()}
+    # The package is an English-language table: add the Spanish, German, Italian ... hypocorisms that
+    # customer lists are full of (normalizers/_tables/name_nicknames_extra.json, our own list).
+    for canonical, nicks in _load_table("name_nicknames_extra.json").items():
+        if canonical.startswith("_"):
+            continue
+        nicknames.setdefault(canonical, set()).update(nicks)
+        for nick in nicks:
+            canonicals.setdefault(nick, set()).add(canonical)
+    return folded(nicknames), folded(canonicals)
 
 
 @functools.lru_cache(maxsize=65536)

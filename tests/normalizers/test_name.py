@@ -294,3 +294,13 @@ def test_company_and_contact_separated_by_dash_or_slash(raw: str, first: str, la
     parsed = parse_full_name(raw)
     assert parsed is not None
     assert (parsed.first, parsed.last, parsed.company) == (first, last, company)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Pepe", "José"), ("Chuy", "Jesús"), ("Lupe", "Guadalupe"), ("Nacho", "Ignacio"), ("Suzy", "Susan"),
+     ("Liam", "William"), ("Fritz", "Friedrich"), ("Paco", "Francisco"), ("Amy", "Amanda")],
+)
+def test_nicknames_beyond_the_english_table(a: str, b: str) -> None:
+    assert are_nickname_equivalent(a, b)
+    assert not are_nickname_equivalent(a, "Zebulon")
