@@ -5,7 +5,7 @@ raises ``TypeError`` naming the argument. The ``*_many`` helpers take a column a
 value once. The tables live in ``normalizers/_tables`` (``countries.json``, ``address_street.json``,
 ``address_regions.json``) and are read once, on first use.
 
-Decisions (see ``docs/normalizers-address.md``):
+Decisions (see ``docs/normalizers.md``):
 
 - Street words are rewritten token by token to USPS-style short forms (``Street`` -> ``st``,
   ``Saint`` -> ``st`` as well: both sides of a comparison get the same rewrite).

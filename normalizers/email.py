@@ -3,7 +3,7 @@
 Every function takes ``str | None`` and returns a value or ``None``; junk never raises, and a non-string
 raises ``TypeError`` naming the argument.
 
-Decisions (see ``docs/normalizers-email.md``):
+Decisions (see ``docs/normalizers.md``):
 
 - :func:`normalize` returns the local part lowercased (Unicode NFC, as ``email-validator`` gives it) and the
   domain in its ASCII form (IDNA / Punycode, ``xn--...``), so ``josé@bücher.de`` and

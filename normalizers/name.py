@@ -4,7 +4,7 @@ Every function takes ``str | None`` and returns a value or ``None``; junk never 
 raises ``TypeError`` naming the argument. The ``*_many`` helpers take a column (any sequence) and
 compute each distinct value once, so a 250k-row column with repeated names costs one call per distinct name.
 
-Decisions (see ``docs/normalizers-name.md``):
+Decisions (see ``docs/normalizers.md``):
 
 - Hyphens become spaces (``Smith-Jones`` -> ``smith jones``), apostrophes vanish (``O'Brien`` -> ``obrien``).
 - A single-token person name goes to ``last`` (as ICAO 9303 does for mononyms): ``Madonna`` -> last.
