@@ -22,12 +22,27 @@ from identity._exceptions import (
 )
 from identity._privacy import mask_email, mask_phone, mask_text
 from identity._records import CANONICAL_COLUMNS, CustomerRecord
+from identity.adapters import (
+    AsyncSapB1Client,
+    AsyncShopifyClient,
+    CircuitBreaker,
+    InvalidWebhookError,
+    SapB1Client,
+    SapB1Settings,
+    ShopifyClient,
+    ShopifySettings,
+    WebhookEvent,
+    verify_webhook,
+)
 
 __all__ = [
     "CANONICAL_COLUMNS",
     "DEFAULT_THRESHOLD",
     "AdapterError",
+    "AsyncSapB1Client",
+    "AsyncShopifyClient",
     "AuthenticationError",
+    "CircuitBreaker",
     "CircuitOpenError",
     "ConfigurationError",
     "ConvergenceWarning",
@@ -37,17 +52,24 @@ __all__ = [
     "IdentityError",
     "InputError",
     "InsufficientQuery",
+    "InvalidWebhookError",
     "NotFittedError",
     "NotFoundError",
     "RateLimitedError",
     "RemoteServerError",
     "RemoteValidationError",
+    "SapB1Client",
+    "SapB1Settings",
+    "ShopifyClient",
+    "ShopifySettings",
     "StoreError",
     "SyncError",
     "TransportError",
+    "WebhookEvent",
     "dedupe",
     "link",
     "mask_email",
     "mask_phone",
     "mask_text",
+    "verify_webhook",
 ]
