@@ -22,6 +22,7 @@ from identity._exceptions import (
 )
 from identity._privacy import mask_email, mask_phone, mask_text
 from identity._records import CANONICAL_COLUMNS, CustomerRecord
+from identity._resolver import Contribution, CustomerQuery, Explanation, Match, Resolver, Verification
 from identity.adapters import (
     AsyncSapB1Client,
     AsyncShopifyClient,
@@ -45,19 +46,24 @@ __all__ = [
     "CircuitBreaker",
     "CircuitOpenError",
     "ConfigurationError",
+    "Contribution",
     "ConvergenceWarning",
+    "CustomerQuery",
     "CustomerRecord",
     "DedupeResult",
+    "Explanation",
     "IdempotencyConflict",
     "IdentityError",
     "InputError",
     "InsufficientQuery",
     "InvalidWebhookError",
+    "Match",
     "NotFittedError",
     "NotFoundError",
     "RateLimitedError",
     "RemoteServerError",
     "RemoteValidationError",
+    "Resolver",
     "SapB1Client",
     "SapB1Settings",
     "ShopifyClient",
@@ -65,6 +71,7 @@ __all__ = [
     "StoreError",
     "SyncError",
     "TransportError",
+    "Verification",
     "WebhookEvent",
     "dedupe",
     "link",

@@ -431,7 +431,9 @@ class FellegiSunter:
         u = [np.asarray(v, dtype=np.float64) for v in data["u"]]
         for c, m_k, u_k in zip(comps, m, u, strict=True):
             if len(m_k) != len(c.levels) or len(u_k) != len(c.levels):
-                raise ValueError(f"comparison {c.name!r} has {len(c.levels)} levels; the model has {len(m_k)}")
+                raise ValueError(
+                    f"comparison {c.name!r} has {len(c.levels)} levels; the model has {len(m_k)}"
+                )
         model = cls(comparisons=comps, **params)
         model.m_, model.u_ = m, u
         model.prior_ = float(data["prior"])
