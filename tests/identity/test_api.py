@@ -1,0 +1,110 @@
+"""identity.dedupe / identity.link: input kinds, column mappings, supervised scoring, row accounting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import identity
+from identity import ConfigurationError, InputError
+
+ERP = pa.table(
+    {
+        "CardCode": ["C1", "C2", "C3"],
+        "CardName": ["SMITH, WILLIAM", "Acme Ltd (Mary Jones)", "BROWN, ROBERT"],
+        "Phone1": ["(212) 736-5000", None, "n/a"],
+        "Phone2": [None, "020 7946 0958", None],
+        "Cellular": ["917.555.0134", None, "+1 646 555 0199"],
+        "EmailAddress": ["bill.smith@gmial.con", "mary@acme.co.uk", None],
+        "Country": ["US", "GB", "US"],
+    }
+)
+SHOP = pd.DataFrame(
+    {
+        "id": [901, 902, 903],
+        "first_name": ["Bill", "Mary", "Zoe"],
+        "last_name": ["Smith", "Jones", "Quinn"],
+        "phone": ["+19175550134", "+442079460958", None],
+        "email": ["billsmith@gmail.com", None, "zoe@example.com"],
+    }
+)
+
+
+def _cluster_of(result: identity.DedupeResult) -> dict[tuple[str, str], int]:
+    t = result.clusters
+    return dict(
+        zip(
+            zip(t["source"].to_pylist(), t["source_id"].to_pylist(), strict=True),
+            t["cluster_id"].to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def test_arrow_table_and_pandas_dataframe_with_explicit_multi_phone_mapping() -> None:
+    result = identity.dedupe(
+        {"erp": ERP, "shopify": SHOP},
+        columns={"erp": {"source_id": ["CardCode"], "phone": ["Phone1", "Phone2", "Cellular"]}},
+    )
+    clusters = _cluster_of(result)
+    assert len(clusters) == 6
+    assert clusters["erp", "C1"] == clusters["shopify", "901"]  # via the Cellular column
+    assert clusters["erp", "C2"] == clusters["shopify", "902"]  # company card, UK number
+    assert clusters["erp", "C3"] != clusters["shopify", "903"]
+    assert result.summary["records"] == 6 and result.summary["sources"] == {"erp": 3, "shopify": 3}
+
+
+def test_parquet_input_and_link_only(tmp_path: Path) -> None:
+    erp_path = tmp_path / "erp.parquet"
+    pq.write_table(ERP, erp_path)
+    shop_path = tmp_path / "shopify.parquet"
+    pq.write_table(pa.Table.from_pandas(SHOP, preserve_index=False), shop_path)
+    result = identity.link(erp_path, shop_path)
+    clusters = _cluster_of(result)
+    assert clusters["erp", "C1"] == clusters["shopify", "901"]
+    assert set(result.pairs.column("source_l").to_pylist()) | set(
+        result.pairs.column("source_r").to_pylist()
+    ) <= {"erp", "shopify"}
+    assert all(
+        a != b
+        for a, b in zip(
+            result.pairs["source_l"].to_pylist(), result.pairs["source_r"].to_pylist(), strict=True
+        )
+    )
+
+
+def test_pairs_keep_per_field_weights_that_add_up_to_the_probability() -> None:
+    result = identity.dedupe({"erp": ERP, "shopify": SHOP})
+    pairs = result.pairs.to_pandas()
+    weights = pairs[[c for c in pairs.columns if c.startswith("weight_")]].sum(axis=1)
+    model = result.model
+    assert isinstance(model, identity._dedupe.FellegiSunter)
+    expected = 1 / (1 + 2.0 ** -(model.prior_weight + weights))
+    assert (abs(expected - pairs["probability"]) < 1e-4).all()
+
+
+def test_supervised_scoring_from_labelled_pairs() -> None:
+    labels = [
+        ("erp", "C1", "shopify", "901", True),
+        ("erp", "C3", "shopify", "903", False),
+        ("erp", "C2", "shopify", "902", True),
+        ("erp", "C1", "shopify", "903", False),
+    ]
+    result = identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=labels)
+    assert type(result.model).__name__ == "LogisticScorer"
+    assert len(result.clusters) == 6
+    with pytest.raises(InputError, match="no record"):
+        identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=[("erp", "nope", "shopify", "901", True)])
+
+
+def test_bad_options_are_clear_errors() -> None:
+    with pytest.raises(ConfigurationError, match="threshold"):
+        identity.dedupe({"erp": ERP}, threshold=0)
+    with pytest.raises(InputError, match="no input"):
+        identity.dedupe([])
+    with pytest.raises(InputError, match="unsupported input"):
+        identity.dedupe([42])
