@@ -44,6 +44,30 @@ IntArray = npt.NDArray[np.int64]
 Levels = npt.NDArray[np.int8]
 
 
+def _score_distinct(
+    vocab: Sequence[str],
+    a: npt.NDArray[np.integer],
+    b: npt.NDArray[np.integer],
+    scorer: Any,
+    out: npt.NDArray[Any],
+    workers: int = 1,
+) -> npt.NDArray[Any]:
+    """Fill ``out`` (pre-set to the missing value) with ``scorer`` of each pair of strings where both
+    codes are present, scoring each distinct unordered pair of codes once."""
+    valid = (a >= 0) & (b >= 0)
+    if not valid.any():
+        return out
+    a64, b64 = a[valid].astype(np.int64), b[valid].astype(np.int64)
+    lo, hi = np.minimum(a64, b64), np.maximum(a64, b64)
+    inverse, combos = dense_rank(lo * (len(vocab) + 1) + hi)
+    strings = np.array(list(vocab), dtype=object)
+    left = strings[combos // (len(vocab) + 1)].tolist()
+    right = strings[combos % (len(vocab) + 1)].tolist()
+    scores = process.cpdist(left, right, scorer=scorer, workers=workers)
+    out[valid] = np.asarray(scores, dtype=out.dtype)[inverse]
+    return out
+
+
 def string_similarity(
     vocab: Sequence[str], a: npt.NDArray[np.integer], b: npt.NDArray[np.integer], *, workers: int = 1
 ) -> npt.NDArray[np.float64]:
@@ -55,18 +79,7 @@ def string_similarity(
     [0.961, 0.961, 0.0]
     """
     out = np.zeros(len(a), dtype=np.float64)
-    valid = (a >= 0) & (b >= 0)
-    if not valid.any():
-        return out
-    a64, b64 = a[valid].astype(np.int64), b[valid].astype(np.int64)
-    lo, hi = np.minimum(a64, b64), np.maximum(a64, b64)
-    inverse, combos = dense_rank(lo * (len(vocab) + 1) + hi)
-    strings = np.array(list(vocab), dtype=object)
-    left = strings[combos // (len(vocab) + 1)].tolist()
-    right = strings[combos % (len(vocab) + 1)].tolist()
-    scores = process.cpdist(left, right, scorer=JaroWinkler.normalized_similarity, workers=workers)
-    out[valid] = np.asarray(scores, dtype=np.float64)[inverse]
-    return out
+    return _score_distinct(vocab, a, b, JaroWinkler.normalized_similarity, out, workers)
 
 
 def string_distance(
@@ -78,18 +91,7 @@ def string_distance(
     [1, 8, -1]
     """
     out = np.full(len(a), -1, dtype=np.int64)
-    valid = (a >= 0) & (b >= 0)
-    if not valid.any():
-        return out
-    a64, b64 = a[valid].astype(np.int64), b[valid].astype(np.int64)
-    lo, hi = np.minimum(a64, b64), np.maximum(a64, b64)
-    inverse, combos = dense_rank(lo * (len(vocab) + 1) + hi)
-    strings = np.array(list(vocab), dtype=object)
-    left = strings[combos // (len(vocab) + 1)].tolist()
-    right = strings[combos % (len(vocab) + 1)].tolist()
-    scores = process.cpdist(left, right, scorer=OSA.distance)
-    out[valid] = np.asarray(scores, dtype=np.int64)[inverse]
-    return out
+    return _score_distinct(vocab, a, b, OSA.distance, out)
 
 
 def _any_equal(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:

@@ -26,6 +26,7 @@ arbitrary text in ``tests/normalizers/test_name_address_speed_twins.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -486,17 +487,16 @@ def _parse_contact(left: str, right: str) -> ParsedName | None:
         company_text, person_text = right, left
     company = _fold_company(company_text)
     person = _parse_person(person_text) if _fold_name_reference(person_text) is not None else None
+    return _with_company(person, company)
+
+
+def _with_company(person: ParsedName | None, company: str | None) -> ParsedName | None:
+    """``person`` with ``company`` set (either may be missing)."""
     if person is None:
         return ParsedName(company=company) if company is not None else None
-    return ParsedName(
-        title=person.title,
-        first=person.first,
-        middle=person.middle,
-        last=person.last,
-        suffix=person.suffix,
-        company=company,
-        given_names=person.given_names,
-    )
+    if company is None:
+        return person
+    return dataclasses.replace(person, company=company)
 
 
 def _parse_full_name_reference(text: str) -> ParsedName | None:
@@ -538,19 +538,7 @@ def _parse_full_name_reference(text: str) -> ParsedName | None:
         person = None
     else:
         person = _parse_person(person_text)
-    if person is None:
-        return ParsedName(company=company) if company is not None else None
-    if company is None:
-        return person
-    return ParsedName(
-        title=person.title,
-        first=person.first,
-        middle=person.middle,
-        last=person.last,
-        suffix=person.suffix,
-        company=company,
-        given_names=person.given_names,
-    )
+    return _with_company(person, company)
 
 
 # Fast path: plain ASCII card names (``John Smith``, ``John Q. Smith``, ``SMITH, JOHN``, ``Smith-Jones,
