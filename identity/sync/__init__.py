@@ -1,0 +1,24 @@
+"""Sync orchestration: Shopify webhooks and voice orders resolved across SAP Business One and Shopify.
+
+Every event ends in one explicit, stored outcome (:class:`Outcome`); writes are idempotent across
+retries, duplicates and restarts; with the ERP down the work waits in a durable outbox and is replayed in
+order per customer. See :mod:`identity.sync.service` for the precise meaning of each outcome.
+"""
+
+from identity.sync._erp import partner_code
+from identity.sync.metrics import SyncMetrics
+from identity.sync.service import ReconcileReport, ReplayReport, SyncService, VoiceOrder
+from identity.sync.store import EventRecord, OutboxItem, Outcome, SqliteStore
+
+__all__ = [
+    "EventRecord",
+    "OutboxItem",
+    "Outcome",
+    "ReconcileReport",
+    "ReplayReport",
+    "SqliteStore",
+    "SyncMetrics",
+    "SyncService",
+    "VoiceOrder",
+    "partner_code",
+]

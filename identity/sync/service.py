@@ -1,0 +1,681 @@
+"""The sync workflow: Shopify webhooks and voice orders in, one explicit, stored outcome out.
+
+Every event is first made durable, then worked on:
+
+1. The event is verified and parsed. Anything unusable ends ``rejected`` with the reason.
+2. In one transaction the event is stored under its key (``webhook:<X-Shopify-Webhook-Id>``, or
+   ``voice:<idempotency key>``) with outcome ``queued``, together with its work item(s) in the outbox.
+   A key seen before returns the stored event and does nothing else (no second write).
+3. The work item runs at once unless an older item of the same customer is still waiting (order per
+   customer) or the system it needs is down; a failure that may pass (timeouts, 5xx, throttling, an open
+   circuit) leaves it ``queued`` with a back-off, and :meth:`SyncService.replay` runs it again later. A
+   failure that will not pass, or ``max_attempts`` failures, end it ``dead_lettered`` with the reason.
+
+Because the outbox row is committed before any remote call, a process killed at any point loses nothing:
+the next :meth:`~SyncService.replay` picks the item up. Every remote write is idempotent (ERP partners
+get a ``CardCode`` derived from the Shopify id, Shopify customers are written with ``customerSet``, and
+draft orders are keyed locally), so running an item twice writes once.
+
+Outcomes
+--------
+``linked``
+    The customer was matched to exactly one existing ERP business partner (by phone or email, through the
+    adapter's six phone formats), and the link Shopify id -> ``CardCode`` is stored. Also the answer to a
+    webhook that only echoes one of our own writes (reason ``"echo of our own write"``).
+``created``
+    No ERP partner matched, so one was created (``CardCode`` from :func:`partner_code`); or, for a voice
+    order, the caller was new to Shopify and we created the customer there with ``customerSet``.
+``needs_review``
+    More than one ERP partner matched (a household, a shared landline), or there is nothing to match on;
+    nothing is linked automatically.
+``queued``
+    A system is down or failing; the work waits in the outbox and will be replayed.
+``rejected``
+    Bad signature, malformed or oversized body, unknown topic, missing webhook id; with the reason.
+``dead_lettered``
+    Given up on after ``max_attempts`` or a non-retryable error; with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+from identity._exceptions import (
+    AdapterError,
+    AuthenticationError,
+    CircuitOpenError,
+    RateLimitedError,
+    RemoteServerError,
+    RemoteValidationError,
+    TransportError,
+)
+from identity._records import CustomerRecord
+from identity.adapters.sap_b1 import SapB1Client
+from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
+from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
+from identity.sync._erp import create_partner, partner_body, partner_code
+from identity.sync.metrics import SyncMetrics, log_event
+from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SqliteStore
+
+__all__ = ["CUSTOMER_TOPICS", "ReconcileReport", "ReplayReport", "SyncService", "VoiceOrder"]
+
+logger = logging.getLogger("identity.sync")
+
+#: Webhook topics the service handles.
+CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update", "orders/create"})
+#: Errors that may pass: the item stays queued and is retried. Refused credentials are included: they are
+#: fixed by an operator, and dead-lettering every event meanwhile would lose the work.
+RETRYABLE: tuple[type[Exception], ...] = (
+    TransportError,
+    RemoteServerError,
+    RateLimitedError,
+    CircuitOpenError,
+    AuthenticationError,
+)
+ERP_CUSTOMER = "erp_customer"
+VOICE_ORDER = "voice_order"
+
+
+class VoiceOrder(BaseModel):
+    """An order taken by the voice agent: who called (phone and/or spoken email, name) and what they want.
+
+    Examples
+    --------
+    >>> order = VoiceOrder(idempotency_key="call-42", phone="+12125550100", first_name="John",
+    ...                    line_items=[{"variant_id": "gid://shopify/ProductVariant/1", "quantity": 2}])
+    >>> order.line_items[0].quantity
+    2
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    idempotency_key: str = Field(min_length=1, max_length=200)
+    phone: str | None = None
+    email: str | None = None
+    spoken_email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    line_items: list[LineItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _someone(self) -> VoiceOrder:
+        if not self.phone and not self.caller_email:
+            raise ValueError("a voice order needs the caller's phone or an email (typed or spoken)")
+        return self
+
+    @property
+    def caller_email(self) -> str | None:
+        """``email``, else the best reading of the ``spoken_email`` transcript (``normalizers.email``).
+
+        Examples
+        --------
+        >>> VoiceOrder(idempotency_key="k", spoken_email="john dot smith at g mail dot com",
+        ...            line_items=[{"title": "Tea", "unit_price": "4.50", "quantity": 1}]).caller_email
+        'john.smith@gmail.com'
+        """
+        if self.email:
+            return self.email
+        if self.spoken_email:
+            from normalizers.email import from_speech
+
+            return from_speech(self.spoken_email).best
+        return None
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """What one :meth:`SyncService.replay` pass did.
+
+    Examples
+    --------
+    >>> ReplayReport(attempted=3, completed=2, deferred=1, dead_lettered=0, remaining=1).completed
+    2
+    """
+
+    attempted: int
+    completed: int
+    deferred: int
+    dead_lettered: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    """What one :meth:`SyncService.reconcile` run found and repaired.
+
+    ``unlinked`` Shopify customers were queued for linking (and linked by the replay that followed,
+    see ``replay``); ``stale_links`` pointed at a customer or partner that no longer exists and were
+    removed; ``mismatched`` links join records whose emails and phones no longer share any value (reported,
+    not changed: a person may have changed their email in one system); ``erp_only`` ERP customers have no
+    linked Shopify customer (reported: pushing ERP customers to Shopify is a business decision).
+
+    Examples
+    --------
+    >>> r = ReconcileReport(run_id="r1", erp_customers=3, shopify_customers=2, linked=1, unlinked=["a"],
+    ...                     stale_links=[], mismatched=[], erp_only=2, replay=None)
+    >>> r.drift
+    1
+    """
+
+    run_id: str
+    erp_customers: int
+    shopify_customers: int
+    linked: int
+    unlinked: list[str]
+    stale_links: list[str]
+    mismatched: list[str]
+    erp_only: int
+    replay: ReplayReport | None
+
+    @property
+    def drift(self) -> int:
+        """Drift found: unlinked Shopify customers, stale links and mismatched links."""
+        return len(self.unlinked) + len(self.stale_links) + len(self.mismatched)
+
+
+@dataclass(frozen=True)
+class _Result:
+    outcome: Outcome
+    reason: str
+    detail: dict[str, Any]
+    link: tuple[str, str] | None = None
+    follow_up: tuple[NewItem, ...] = ()
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _content_hash(email: str | None, phone: str | None, first: str | None, last: str | None) -> str:
+    norm = [(v or "").strip().lower() for v in (email, phone, first, last)]
+    return _hash(json.dumps(norm).encode())
+
+
+def _customer_from_payload(topic: str, payload: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The customer fields of a webhook payload (REST shape), or None if it names no customer."""
+    source = payload.get("customer") if topic == "orders/create" else payload
+    if not isinstance(source, Mapping) or source.get("id") is None:
+        return None
+    raw_id = str(source.get("admin_graphql_api_id") or source["id"])
+    shopify_id = raw_id if raw_id.startswith("gid://") else f"gid://shopify/Customer/{raw_id}"
+    if not shopify_id.rsplit("/", 1)[-1].isdigit():
+        return None
+
+    def text(name: str) -> str | None:
+        value = source.get(name)
+        return str(value).strip() or None if value is not None else None
+
+    email = text("email")
+    if email is None and topic == "orders/create":
+        fallback = payload.get("email") or payload.get("contact_email")
+        email = str(fallback).strip() or None if fallback else None
+    return {
+        "shopify_id": shopify_id,
+        "email": email,
+        "phone": text("phone"),
+        "first_name": text("first_name"),
+        "last_name": text("last_name"),
+    }
+
+
+class SyncService:
+    """Orchestrates Shopify webhooks and voice orders across SAP Business One and Shopify.
+
+    See the module docstring for the outcomes and the guarantees.
+
+    Parameters
+    ----------
+    store : SqliteStore
+        The durable store (events, outbox, links, draft-order keys, our own writes).
+    shopify : ShopifyClient
+        Admin GraphQL client (customer lookup, ``customerSet``, ``draftOrderCreate``).
+    sap : SapB1Client
+        Service Layer client; its circuit breaker decides when the ERP counts as down.
+    webhook_secrets : secret or sequence of secrets
+        The app's webhook secret(s); during rotation pass ``[new, previous]``.
+    clock : callable
+        Wall-clock seconds (back-off scheduling), injectable for tests.
+    max_attempts : int
+        Attempts per outbox item before it is dead-lettered.
+    backoff_base, backoff_max : float
+        Retry back-off: full jitter up to ``min(backoff_max, backoff_base * 2**(attempts-1))`` seconds.
+    max_body_bytes : int
+        Larger webhook bodies are rejected before hashing.
+    metrics : SyncMetrics, optional
+        Counters to update (a fresh one by default).
+
+    Examples
+    --------
+    .. code-block:: python
+
+        store = SqliteStore("sync.db")
+        with ShopifyClient(shop_settings) as shop, SapB1Client(erp_settings) as erp:
+            service = SyncService(store, shop, erp, webhook_secrets=[SecretStr("whsec")])
+            event = service.handle_webhook(request.headers, request.body)
+            print(event.outcome, event.reason)
+            service.replay()              # run on a schedule: drains the outbox in order
+            print(service.status())
+    """
+
+    def __init__(
+        self,
+        store: SqliteStore,
+        shopify: ShopifyClient,
+        sap: SapB1Client,
+        *,
+        webhook_secrets: Sequence[str | SecretStr] | str | SecretStr,
+        clock: Callable[[], float] = time.time,
+        max_attempts: int = 8,
+        backoff_base: float = 1.0,
+        backoff_max: float = 300.0,
+        max_body_bytes: int = MAX_WEBHOOK_BYTES,
+        metrics: SyncMetrics | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.store = store
+        self.shopify = shopify
+        self.sap = sap
+        self._secrets = webhook_secrets
+        self._clock = clock
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_body_bytes = max_body_bytes
+        self.metrics = metrics or SyncMetrics()
+        self._rng = rng or random.Random()
+        self._work_lock = threading.RLock()
+
+    # entry points --------------------------------------------------------------------------------
+    def handle_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> EventRecord:
+        """Verify, store and process one Shopify webhook delivery; return its stored event.
+
+        Topics: ``customers/create``, ``customers/update``, ``orders/create`` (its ``customer``). A
+        redelivery (same ``X-Shopify-Webhook-Id``) returns the stored event and writes nothing.
+
+        Raises
+        ------
+        IdempotencyConflict
+            The webhook id was seen before with a different body.
+        StoreError
+            The store failed; nothing about this delivery may be assumed stored (let Shopify retry).
+        """
+        started = time.perf_counter()
+        try:
+            return self._webhook(headers, raw_body)
+        finally:
+            self.metrics.observe(time.perf_counter() - started)
+
+    def handle_voice_order(self, order: VoiceOrder | Mapping[str, Any]) -> EventRecord:
+        """Store and process one voice order; return its stored event.
+
+        The caller is found in Shopify by email, then phone, or created there with ``customerSet``
+        (``created``); the ERP partner is matched (or created), its discount percent applied to a draft
+        order, which is created once per idempotency key. With the ERP down the draft order is created
+        without the ERP discount and the ERP side is queued (``queued``). More than one ERP match ends
+        ``needs_review`` and creates no draft order. The same idempotency key with a different order raises
+        :class:`~identity.IdempotencyConflict`; an invalid order is ``rejected``.
+        """
+        started = time.perf_counter()
+        try:
+            return self._voice(order)
+        finally:
+            self.metrics.observe(time.perf_counter() - started)
+
+    def replay(self, *, limit: int | None = None) -> ReplayReport:
+        """Run every due outbox item, oldest first, never overtaking an older item of the same customer.
+
+        Loops until nothing is due (or ``limit`` items were attempted). Safe to run after a crash or
+        concurrently with :meth:`handle_webhook` in the same process.
+        """
+        attempted = completed = deferred = dead = 0
+        blocked: set[str] = set()
+        while limit is None or attempted < limit:
+            batch = [i for i in self.store.due_items(self._clock()) if i.customer_key not in blocked]
+            if not batch:
+                break
+            for item in batch:
+                if limit is not None and attempted >= limit:
+                    break
+                attempted += 1
+                status = self._run(item)
+                if status == "done":
+                    completed += 1
+                elif status == "dead":
+                    dead += 1
+                elif status == "deferred":
+                    deferred += 1
+                    blocked.add(item.customer_key)
+                else:  # run meanwhile by another thread: leave this customer to the next pass
+                    attempted -= 1
+                    blocked.add(item.customer_key)
+        report = ReplayReport(attempted, completed, deferred, dead, self.store.queue_depth())
+        log_event(logger, "sync.replay", **report.__dict__)
+        return report
+
+    def reconcile(self, *, run_id: str | None = None, repair: bool = True) -> ReconcileReport:
+        """Compare every ERP customer with every Shopify customer and the stored links; repair drift.
+
+        Reads all ERP customers (``iter_customers``) and all Shopify customers (bulk export). With
+        ``repair`` (the default), stale links are removed and every unlinked Shopify customer is queued as
+        event ``reconcile:<run_id>:<shopify id>`` and the outbox replayed, so each ends in an explicit
+        outcome like any webhook. Running it again with the same ``run_id`` queues nothing twice.
+        """
+        run_id = run_id or time.strftime("%Y%m%dT%H%M%S", time.gmtime(self._clock()))
+        erp = {r.source_id: r for r in self.sap.iter_customers()}
+        shop = {r.source_id: r for r in self.shopify.export_customers()}
+        links = self.store.links()
+        stale = sorted(s for s, card in links.items() if s not in shop or card not in erp)
+        mismatched = []
+        for shopify_id, card in sorted(links.items()):
+            if shopify_id in stale:
+                continue
+            a, b = shop[shopify_id], erp[card]
+            emails_a = {e.strip().lower() for e in a.emails}
+            emails_b = {e.strip().lower() for e in b.emails}
+            if (emails_a and emails_b and not emails_a & emails_b) and not set(a.phones) & set(b.phones):
+                mismatched.append(shopify_id)
+        unlinked = sorted(s for s in shop if s not in links)
+        report_replay: ReplayReport | None = None
+        if repair:
+            for shopify_id in stale:
+                self.store.delete_link(shopify_id)
+            for shopify_id in unlinked + stale:
+                record = shop.get(shopify_id)
+                if record is None:
+                    continue
+                fields = {"shopify_id": shopify_id, "email": record.emails[0] if record.emails else None,
+                          "phone": record.phones[0] if record.phones else None,
+                          "first_name": record.first_name, "last_name": record.last_name}
+                key = f"reconcile:{run_id}:{shopify_id}"
+                self.store.record_event(
+                    key, kind="reconcile", topic="reconcile", payload_hash=_hash(json.dumps(fields).encode()),
+                    outcome=Outcome.QUEUED, reason="unlinked in reconciliation", customer_key=shopify_id,
+                    outbox=[(shopify_id, ERP_CUSTOMER, fields)],
+                )
+            report_replay = self.replay()
+        linked_erp = set(self.store.links().values()) if repair else set(links.values())
+        report = ReconcileReport(
+            run_id=run_id, erp_customers=len(erp), shopify_customers=len(shop),
+            linked=len(links) - len(stale), unlinked=unlinked, stale_links=stale, mismatched=mismatched,
+            erp_only=len(set(erp) - linked_erp), replay=report_replay,
+        )
+        log_event(logger, "sync.reconcile", run_id=run_id, drift=report.drift, unlinked=len(unlinked),
+                  stale_links=len(stale), mismatched=len(mismatched), erp_only=report.erp_only)
+        return report
+
+    def status(self) -> dict[str, Any]:
+        """Outcome counts in the store, queue depth, circuit states and the in-process counters."""
+        depth = self.store.queue_depth()
+        return {
+            "events": self.store.outcome_counts(),
+            "queue_depth": depth,
+            "erp": self.sap.breaker.state,
+            "shopify": self.shopify.breaker.state,
+            "schema_version": self.store.schema_version,
+            "metrics": self.metrics.snapshot(queue_depth=depth),
+        }
+
+    def prometheus(self) -> str:
+        """The counters in Prometheus text format (queue depth read from the store)."""
+        return self.metrics.prometheus(queue_depth=self.store.queue_depth())
+
+    # webhooks ------------------------------------------------------------------------------------
+    def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
+        event, is_new = self.store.record_event(
+            key, kind="webhook", topic=topic, payload_hash=body_hash, outcome=Outcome.REJECTED, reason=reason
+        )
+        if is_new:
+            self.metrics.outcome(Outcome.REJECTED)
+        log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason)
+        return event
+
+    def _webhook(self, headers: Mapping[str, str], raw_body: bytes) -> EventRecord:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        body_hash = _hash(bytes(raw_body))
+        webhook_id = lowered.get("x-shopify-webhook-id")
+        topic = lowered.get("x-shopify-topic")
+        reject_key = f"rejected:{_hash((webhook_id or '').encode() + b'|' + body_hash.encode())}"
+        try:
+            event = verify_webhook(
+                raw_body,
+                lowered.get("x-shopify-hmac-sha256"),
+                self._secrets,
+                headers=headers,
+                max_bytes=self.max_body_bytes,
+            )
+        except InvalidWebhookError:
+            return self._reject(reject_key, topic, body_hash, "invalid HMAC signature")
+        except RemoteValidationError as exc:
+            reason = {"too_large": f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}",
+                      "malformed": "body is not a JSON object"}.get(exc.code or "", str(exc))
+            return self._reject(reject_key, topic, body_hash, reason)
+        if not event.webhook_id:
+            return self._reject(reject_key, topic, body_hash, "missing X-Shopify-Webhook-Id")
+        if event.topic not in CUSTOMER_TOPICS:
+            return self._reject(reject_key, topic, body_hash, f"unknown topic {event.topic!r}")
+        customer = _customer_from_payload(event.topic, event.payload)
+        if customer is None:
+            return self._reject(reject_key, topic, body_hash, "payload names no customer id")
+
+        key = f"webhook:{event.webhook_id}"
+        shopify_id = customer["shopify_id"]
+        echo = self.store.is_own_write(
+            "shopify",
+            shopify_id,
+            _content_hash(customer["email"], customer["phone"], customer["first_name"], customer["last_name"]),
+        ) and event.topic != "orders/create"
+        if echo:
+            stored, is_new = self.store.record_event(
+                key, kind="webhook", topic=event.topic, payload_hash=body_hash, outcome=Outcome.LINKED,
+                reason="echo of our own write", customer_key=shopify_id,
+            )
+        else:
+            stored, is_new = self.store.record_event(
+                key, kind="webhook", topic=event.topic, payload_hash=body_hash, outcome=Outcome.QUEUED,
+                reason="accepted", customer_key=shopify_id, outbox=[(shopify_id, ERP_CUSTOMER, customer)],
+            )
+        if not is_new:
+            self.metrics.duplicate()
+            log_event(logger, "webhook.duplicate", key=key, outcome=stored.outcome.value)
+            return stored
+        log_event(logger, "webhook.accepted", key=key, topic=event.topic, email=customer["email"],
+                  phone=customer["phone"])
+        if echo:
+            self.metrics.outcome(Outcome.LINKED)
+            return stored
+        return self._run_now(key)
+
+    def _run_now(self, key: str) -> EventRecord:
+        """Run the event's first pending item now if it heads its customer's queue; return the event."""
+        for item in self.store.pending_items(key)[:1]:
+            if self._run(item) == "skipped":
+                self.metrics.outcome(Outcome.QUEUED)
+        event = self.store.get_event(key)
+        assert event is not None
+        return event
+
+    # voice orders --------------------------------------------------------------------------------
+    def _voice(self, order: VoiceOrder | Mapping[str, Any]) -> EventRecord:
+        if not isinstance(order, VoiceOrder):
+            raw = json.dumps(dict(order), sort_keys=True, default=str).encode()
+            try:
+                order = VoiceOrder.model_validate(order)
+            except ValidationError as exc:
+                fields = ", ".join(".".join(map(str, e["loc"])) or e["msg"] for e in exc.errors())
+                key = f"rejected:{_hash(raw)}"
+                event, is_new = self.store.record_event(
+                    key, kind="voice", topic="voice_order", payload_hash=_hash(raw),
+                    outcome=Outcome.REJECTED, reason=f"invalid voice order: {fields}",
+                )
+                if is_new:
+                    self.metrics.outcome(Outcome.REJECTED)
+                return event
+        payload = order.model_dump(mode="json")
+        key = f"voice:{order.idempotency_key}"
+        customer_key = "voice:" + (order.caller_email or order.phone or "").lower()
+        stored, is_new = self.store.record_event(
+            key, kind="voice", topic="voice_order", payload_hash=_hash(json.dumps(payload, sort_keys=True).encode()),
+            outcome=Outcome.QUEUED, reason="accepted", customer_key=customer_key,
+            outbox=[(customer_key, VOICE_ORDER, payload)],
+        )
+        if not is_new:
+            self.metrics.duplicate()
+            return stored
+        log_event(logger, "voice.accepted", key=key, email=order.caller_email, phone=order.phone)
+        return self._run_now(key)
+
+    # running outbox items ------------------------------------------------------------------------
+    def _backoff(self, attempts: int) -> float:
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** max(0, attempts - 1)))
+        return self._rng.uniform(0, ceiling)
+
+    def _run(self, item: OutboxItem) -> str:
+        """Run one item if it is still pending and heads its customer's queue.
+
+        Returns ``"done"``, ``"deferred"``, ``"dead"`` or ``"skipped"`` (not runnable now). Never raises
+        adapter errors. Items run one at a time per service, so threads sharing a service (a threaded web
+        server calling :meth:`handle_webhook`, a scheduler calling :meth:`replay`) never run an item twice
+        or out of order.
+        """
+        with self._work_lock:
+            if not self.store.is_runnable(item.id, item.customer_key):
+                return "skipped"
+            return self._run_item(item)
+
+    def _run_item(self, item: OutboxItem) -> str:
+        try:
+            if item.action == ERP_CUSTOMER:
+                result = self._erp_customer(item.payload)
+            elif item.action == VOICE_ORDER:
+                result = self._voice_order(item.payload)
+            else:
+                raise ValueError(f"unknown outbox action {item.action!r}")
+        except RETRYABLE as exc:
+            attempts = item.attempts + 1
+            reason = f"{type(exc).__name__}: {exc}"
+            if attempts >= self.max_attempts:
+                return self._dead(item, f"gave up after {attempts} attempts: {reason}")
+            self.store.defer_item(item, error=reason, next_attempt_at=self._clock() + self._backoff(attempts))
+            self.metrics.retry()
+            if item.attempts == 0:
+                self.metrics.outcome(Outcome.QUEUED)
+            log_event(logger, "outbox.deferred", key=item.event_key, attempts=attempts, reason=reason)
+            return "deferred"
+        except (AdapterError, ValueError) as exc:
+            return self._dead(item, f"{type(exc).__name__}: {exc}")
+        self.store.complete_item(
+            item, outcome=result.outcome, reason=result.reason, detail=result.detail, link=result.link,
+            follow_up=result.follow_up,
+        )
+        self.metrics.outcome(result.outcome)
+        log_event(logger, "outbox.done", key=item.event_key, outcome=result.outcome.value, reason=result.reason)
+        return "done"
+
+    def _dead(self, item: OutboxItem, reason: str) -> str:
+        self.store.dead_letter_item(item, reason=reason)
+        self.metrics.dead_letter()
+        self.metrics.outcome(Outcome.DEAD_LETTERED)
+        log_event(logger, "outbox.dead_lettered", level=logging.ERROR, key=item.event_key, reason=reason)
+        return "dead"
+
+    def _erp_customer(self, c: Mapping[str, Any]) -> _Result:
+        """Link a Shopify customer to its ERP partner, creating the partner when none matches."""
+        shopify_id = str(c["shopify_id"])
+        shopify_created = bool(c.get("shopify_created"))
+        card = self.store.get_link(shopify_id)
+        if card is not None:
+            outcome = Outcome.CREATED if shopify_created else Outcome.LINKED
+            return _Result(outcome, "already linked", {"card_code": card, "shopify_id": shopify_id})
+        email, phone = c.get("email"), c.get("phone")
+        if not email and not phone:
+            return _Result(Outcome.NEEDS_REVIEW, "no email or phone to match on", {"shopify_id": shopify_id})
+        own_code = partner_code(shopify_id)
+        matches = [r.source_id for r in self.sap.find_customers(phone=phone, email=email)]
+        if len(matches) > 1:
+            return _Result(Outcome.NEEDS_REVIEW, f"{len(matches)} ERP partners match",
+                           {"candidates": sorted(matches), "shopify_id": shopify_id})
+        if len(matches) == 1:
+            made_by_us = matches[0] == own_code  # created by an earlier, interrupted attempt
+            outcome = Outcome.CREATED if made_by_us or shopify_created else Outcome.LINKED
+            return _Result(outcome, f"matched ERP partner {matches[0]}",
+                           {"card_code": matches[0], "shopify_id": shopify_id},
+                           link=(shopify_id, matches[0]))
+        body = partner_body(own_code, first_name=c.get("first_name"), last_name=c.get("last_name"),
+                            email=email, phone=phone)
+        create_partner(self.sap, body)
+        return _Result(Outcome.CREATED, f"created ERP partner {own_code}",
+                       {"card_code": own_code, "shopify_id": shopify_id}, link=(shopify_id, own_code))
+
+    def _voice_order(self, payload: Mapping[str, Any]) -> _Result:
+        order = VoiceOrder.model_validate(payload)
+        email = order.caller_email
+        phone = order.phone
+        if phone:
+            from normalizers.phone import e164_many
+
+            phone = e164_many([phone])[0] or phone
+        customer = None
+        if email:
+            customer = self.shopify.customer_by_identifier(email=email)
+        if customer is None and phone:
+            customer = self.shopify.customer_by_identifier(phone=phone)
+        own = _content_hash(email, phone, order.first_name, order.last_name)
+        # created by us on an earlier, interrupted attempt of this same order?
+        shopify_created = customer is None or self.store.is_own_write("shopify", customer.source_id, own)
+        if customer is None:
+            record = CustomerRecord(
+                source="voice", source_id=order.idempotency_key, first_name=order.first_name,
+                last_name=order.last_name, emails=[email] if email else [],
+                phones=[phone] if phone else [],
+            )
+            customer = self.shopify.upsert_customer(record)
+            self.store.record_own_write("shopify", customer.source_id, own)
+        fields = {
+            "shopify_id": customer.source_id,
+            "email": email or (customer.emails[0] if customer.emails else None),
+            "phone": phone or (customer.phones[0] if customer.phones else None),
+            "first_name": order.first_name or customer.first_name,
+            "last_name": order.last_name or customer.last_name,
+            "shopify_created": shopify_created,
+        }
+        erp: _Result | None = None
+        discount: AppliedDiscount | None = None
+        erp_error: str | None = None
+        try:
+            erp = self._erp_customer(fields)
+            if erp.outcome is Outcome.NEEDS_REVIEW:
+                return erp
+            percent = self.sap.discount_for(str(erp.detail["card_code"])).discount_percent
+            if percent > 0:
+                discount = AppliedDiscount(value=percent, title="ERP price tier")
+        except RETRYABLE as exc:
+            erp, erp_error = None, f"{type(exc).__name__}: {exc}"
+        draft_id = self.store.get_draft_order(order.idempotency_key)
+        if draft_id is None:
+            draft = self.shopify.create_draft_order(
+                customer.source_id, order.line_items, applied_discount=discount,
+                note=f"voice order {order.idempotency_key}",
+                tags=["voice-order"] + ([] if erp is not None else ["erp-pending"]),
+            )
+            draft_id = draft.id
+            self.store.record_draft_order(order.idempotency_key, draft_id)
+        detail = {"shopify_id": customer.source_id, "draft_order_id": draft_id,
+                  "discount_percent": discount.value if discount else 0.0}
+        if erp is None:
+            return _Result(Outcome.QUEUED, f"draft order created without ERP tier; ERP side queued ({erp_error})",
+                           detail, follow_up=((customer.source_id, ERP_CUSTOMER, fields),))
+        outcome = Outcome.CREATED if shopify_created else erp.outcome
+        reason = ("created Shopify customer; " if shopify_created else "") + erp.reason
+        return _Result(outcome, reason, {**detail, **erp.detail}, link=erp.link)

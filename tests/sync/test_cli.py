@@ -1,0 +1,109 @@
+"""The identity-sync command against the loopback fakes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from identity.sync import Outcome
+from identity.sync._cli import main
+from tests.adapters.fakes.shopify import TOKEN
+from tests.sync.conftest import SECRET, Env, customer_payload, webhook
+
+
+def write_config(env: Env, tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "sync.toml"
+    path.write_text(
+        f"""
+[store]
+path = "{env.db}"
+
+[shopify]
+shop = "fake.myshopify.com"
+base_url = "{env.shop_url}"
+access_token_env = "TEST_SHOPIFY_TOKEN"
+retry_attempts = 1
+
+[sap_b1]
+base_url = "{env.sap_url}/b1s/v1"
+company_db = "SBODEMOUS"
+username = "manager"
+password_env = "TEST_SAP_PASSWORD"
+retry_attempts = 1
+
+[webhooks]
+secrets_env = ["TEST_WEBHOOK_SECRET"]
+
+[sync]
+max_attempts = 5
+backoff_base = 0.0
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_SHOPIFY_TOKEN", TOKEN)
+    monkeypatch.setenv("TEST_SAP_PASSWORD", "s3cret-Pa55")
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_status_replay_and_reconcile(env: Env, tmp_path: Path) -> None:
+    config = write_config(env, tmp_path)
+    service = env.service()
+    env.sap.down = True
+    queued = service.handle_webhook(*webhook("customers/create", customer_payload(1), "w-cli"))
+    assert queued.outcome is Outcome.QUEUED
+    service.store.close()
+
+    code, out, _ = run("--config", str(config), "status")
+    assert code == 0 and json.loads(out)["queue_depth"] == 1 and json.loads(out)["events"] == {"queued": 1}
+    code, out, _ = run("--config", str(config), "status", "--prometheus")
+    assert code == 0 and "identity_sync_queue_depth 1" in out
+
+    code, out, _ = run("--config", str(config), "replay")  # ERP still down: work left
+    assert code == 1 and json.loads(out)["remaining"] == 1
+    env.sap.down = False
+    code, out, _ = run("--config", str(config), "replay")
+    assert code == 0 and json.loads(out) == {
+        "attempted": 1, "completed": 1, "deferred": 0, "dead_lettered": 0, "remaining": 0}
+
+    env.shop.add_customer(first_name="Z", last_name="Shop", email="z.shop@example.org")
+    code, out, _ = run("--config", str(config), "reconcile", "--run-id", "r1")
+    report = json.loads(out)
+    assert code == 0 and len(report["unlinked"]) == 1 and report["replay"]["completed"] == 1
+
+
+def test_bad_config_is_exit_code_2(env: Env, tmp_path: Path) -> None:
+    config = write_config(env, tmp_path, extra="nonsense = 1")
+    code, _, err = run("--config", str(config), "status")
+    assert code == 2 and "unknown [sync] options: nonsense" in err
+    code, _, err = run("--config", str(tmp_path / "absent.toml"), "status")
+    assert code == 2 and "cannot read" in err
+
+
+def test_every_command_and_option_is_documented() -> None:
+    import argparse
+
+    from identity.sync._cli import _parser
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "sync.md").read_text(encoding="utf-8")
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == {"status", "replay", "reconcile"}
+    for name, parser in sub.choices.items():
+        assert f"identity-sync --config sync.toml {name}" in text, name
+        for action in parser._actions:
+            for option in action.option_strings:
+                assert option in ("-h", "--help") or option in text, (name, option)

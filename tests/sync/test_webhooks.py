@@ -1,0 +1,263 @@
+"""Webhook handling against the loopback fakes: outcomes, idempotency, rejection, ERP outages."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+
+import pytest
+
+from identity import IdempotencyConflict
+from identity.adapters import Timeouts
+from identity.sync import Outcome, SqliteStore, partner_code
+from tests.sync.conftest import SECRET, Env, customer_payload, small_partners, webhook
+
+ERP_CUSTOMERS = [p for p in small_partners() if p["CardType"] == "cCustomer" and p["CardCode"].startswith("C0")]
+
+
+def known(n: int) -> dict[str, object]:
+    """A Shopify payload for the n-th ERP customer (same email as in the ERP)."""
+    return customer_payload(n, email=ERP_CUSTOMERS[n]["EmailAddress"])
+
+
+def test_known_customer_delivered_three_times_is_linked_once(env: Env) -> None:
+    service = env.service()
+    headers, body = webhook("customers/create", known(1), "w-1")
+    results = [service.handle_webhook(headers, body) for _ in range(3)]
+    assert {r.outcome for r in results} == {Outcome.LINKED}
+    assert results[0].detail["card_code"] == ERP_CUSTOMERS[1]["CardCode"]
+    assert env.sap.finds == 1 and env.sap.posts == 0
+    assert service.metrics.snapshot()["duplicates"] == 2
+    assert service.store.links() == {"gid://shopify/Customer/7000000001": ERP_CUSTOMERS[1]["CardCode"]}
+
+
+def test_new_customer_delivered_three_times_is_created_once(env: Env) -> None:
+    service = env.service()
+    headers, body = webhook("customers/create", customer_payload(5), "w-5")
+    results = [service.handle_webhook(headers, body) for _ in range(3)]
+    assert [r.outcome for r in results] == [Outcome.CREATED] * 3
+    code = partner_code("gid://shopify/Customer/7000000005")
+    assert env.sap.created == [code] and env.sap.posts == 1
+    assert results[0].reason == f"created ERP partner {code}"
+
+
+def test_orders_create_links_the_orders_customer(env: Env) -> None:
+    service = env.service()
+    order = {"id": 55, "email": "ignored@example.com", "customer": known(3)}
+    result = service.handle_webhook(*webhook("orders/create", order, "w-order"))
+    assert result.outcome is Outcome.LINKED and result.detail["card_code"] == ERP_CUSTOMERS[3]["CardCode"]
+
+
+def test_shared_phone_needs_review(env: Env) -> None:
+    service = env.service()
+    payload = customer_payload(9, email=None, phone="+12125550100")
+    payload["email"] = None
+    result = service.handle_webhook(*webhook("customers/create", payload, "w-household"))
+    assert result.outcome is Outcome.NEEDS_REVIEW
+    assert set(result.detail["candidates"]) == {"C'OB01", "C90001", "C90002"}
+    assert env.sap.posts == 0 and service.store.links() == {}
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("bad_hmac", "invalid HMAC signature"),
+        ("truncated", "invalid HMAC signature"),
+        ("truncated_resigned", "body is not a JSON object"),
+        ("unknown_topic", "unknown topic 'products/create'"),
+        ("huge", "exceeds"),
+        ("no_id", "missing X-Shopify-Webhook-Id"),
+        ("no_customer", "payload names no customer id"),
+    ],
+)
+def test_bad_deliveries_are_rejected_with_a_reason_and_service_keeps_serving(
+    env: Env, case: str, reason: str
+) -> None:
+    service = env.service()
+    headers, body = webhook("customers/create", known(2), "w-bad")
+    if case == "bad_hmac":
+        headers = webhook("customers/create", known(2), "w-bad", secret="not-the-secret")[0]
+    elif case == "truncated":
+        body = body[: len(body) // 2]
+    elif case == "truncated_resigned":
+        headers, body = webhook("customers/create", known(2), "w-bad")
+        body = body[: len(body) // 2]
+        headers["X-Shopify-Hmac-Sha256"] = webhook("x", {}, "x")[0]["X-Shopify-Hmac-Sha256"]
+        from identity.adapters import webhook_hmac
+
+        headers["X-Shopify-Hmac-Sha256"] = webhook_hmac(body, SECRET)
+    elif case == "unknown_topic":
+        headers, body = webhook("products/create", {"id": 1}, "w-bad")
+    elif case == "huge":
+        payload = {**known(2), "note": "x" * (10 * 1024 * 1024)}
+        headers, body = webhook("customers/create", payload, "w-bad")
+    elif case == "no_id":
+        del headers["X-Shopify-Webhook-Id"]
+    elif case == "no_customer":
+        headers, body = webhook("orders/create", {"id": 1, "customer": None}, "w-bad")
+    result = service.handle_webhook(headers, body)
+    assert result.outcome is Outcome.REJECTED and reason in result.reason
+    assert service.store.get_event(result.key) == result  # stored, not only returned
+    assert env.sap.finds == 0
+    ok = service.handle_webhook(*webhook("customers/create", known(2), "w-good"))
+    assert ok.outcome is Outcome.LINKED
+
+
+def test_same_webhook_id_with_another_body_is_a_conflict(env: Env) -> None:
+    service = env.service()
+    service.handle_webhook(*webhook("customers/create", known(1), "w-1"))
+    with pytest.raises(IdempotencyConflict):
+        service.handle_webhook(*webhook("customers/create", known(2), "w-1"))
+
+
+def test_outcome_survives_a_restart_without_a_second_write(env: Env) -> None:
+    first = env.service()
+    created = first.handle_webhook(*webhook("customers/create", customer_payload(8), "w-8"))
+    first.store.close()
+    second = env.service()
+    again = second.handle_webhook(*webhook("customers/create", customer_payload(8), "w-8"))
+    assert again.outcome is created.outcome is Outcome.CREATED
+    assert again.detail == created.detail
+    assert env.sap.posts == 1 and env.sap.finds == 1
+
+
+def test_erp_down_for_the_middle_third_then_replayed_in_order(env: Env) -> None:
+    """1,000 events (250 customers x create + 3 updates, interleaved); ERP down for events 333-665."""
+    service = env.service()
+    n_customers, events = 250, []
+    for block in range(0, n_customers, 10):  # first sightings spread over the whole run
+        for round_ in range(4):
+            for c in range(block, block + 10):
+                email = ERP_CUSTOMERS[c // 2]["EmailAddress"] if c % 2 == 0 else None
+                payload = {**customer_payload(c, email=email), "note": f"round {round_}"}
+                topic = "customers/create" if round_ == 0 else "customers/update"
+                events.append((f"w-{c}-{round_}", c, webhook(topic, payload, f"w-{c}-{round_}")))
+    first: dict[str, Outcome] = {}
+    for i, (key, _, (headers, body)) in enumerate(events):
+        env.sap.down = len(events) // 3 <= i < 2 * len(events) // 3
+        first[key] = service.handle_webhook(headers, body).outcome
+        if i == 2 * len(events) // 3:  # recovered: a scheduled replay runs
+            env.clock.now += 1
+            time.sleep(0.25)  # let the breaker's cool-down pass
+    assert Outcome.QUEUED in first.values()
+    time.sleep(0.25)
+    report = service.replay()
+    assert report.remaining == 0 and report.dead_lettered == 0
+    stored = {e.key: e for e in service.store.events()}
+    assert len(stored) == len(events)
+    for wid, c, _ in events:
+        key = f"webhook:{wid}"
+        expected = {Outcome.LINKED} if c % 2 == 0 else {Outcome.CREATED, Outcome.LINKED}
+        assert stored[key].outcome in expected, (key, stored[key])
+    # each new customer's partner created exactly once; each known customer linked to its own partner
+    new = [c for c in range(n_customers) if c % 2]
+    assert sorted(env.sap.created) == sorted(partner_code(f"gid://shopify/Customer/{7_000_000_000 + c}") for c in new)
+    assert len(service.store.links()) == n_customers
+    # in order per customer: completion order equals arrival order
+    done = defaultdict(list)
+    for item in service.store.items():
+        assert item.status == "done" and item.done_seq is not None
+        done[item.customer_key].append((item.id, item.done_seq))
+    for pairs in done.values():
+        assert [seq for _, seq in sorted(pairs)] == sorted(seq for _, seq in pairs)
+    counts = service.status()["events"]
+    assert sum(counts.values()) == len(events) and "queued" not in counts
+
+
+def test_items_are_dead_lettered_with_the_reason_after_max_attempts(env: Env) -> None:
+    service = env.service(max_attempts=3, backoff_base=10.0, backoff_max=10.0)
+    env.sap.down = True
+    queued = service.handle_webhook(*webhook("customers/create", known(4), "w-dead"))
+    assert queued.outcome is Outcome.QUEUED and "RemoteServerError" in queued.reason
+    assert service.replay().attempted <= 1  # the retry is not due before its back-off
+    for _ in range(3):
+        env.clock.now += 11
+        time.sleep(0.25)
+        service.replay()
+    event = service.store.get_event("webhook:w-dead")
+    assert event is not None and event.outcome is Outcome.DEAD_LETTERED
+    assert event.reason.startswith("gave up after 3 attempts")
+    assert service.metrics.snapshot()["dead_letters"] == 1 and service.store.queue_depth() == 0
+
+
+def test_slow_erp_does_not_block_progress(env: Env) -> None:
+    service = env.service(sap={"breaker_cooldown": 2.0})  # no half-open probe during the timed part
+    env.sap.slow = 0.8  # beyond the 0.5 s read timeout
+    timings = []
+    for i in range(10):
+        started = time.perf_counter()
+        result = service.handle_webhook(*webhook("customers/create", known(10 + i), f"w-slow-{i}"))
+        timings.append(time.perf_counter() - started)
+        assert result.outcome is Outcome.QUEUED
+    assert service.sap.is_down
+    # the first three each waited out the 0.5 s read timeout; once the breaker is open nobody waits
+    assert min(timings[:3]) >= 0.5 > max(timings[3:])
+    env.sap.slow = 0.0
+    time.sleep(2.05)
+    service.replay()
+    assert {e.outcome for e in service.store.events()} == {Outcome.LINKED}
+
+
+def test_store_is_one_wal_file(env: Env) -> None:
+    service = env.service()
+    service.handle_webhook(*webhook("customers/create", known(1), "w-1"))
+    mode = service.store._db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal" and env.db.exists()
+    assert json.loads(json.dumps(service.status()))["schema_version"] == 1
+    assert isinstance(service.store, SqliteStore)
+
+
+def test_refused_erp_credentials_queue_instead_of_losing_the_event(env: Env) -> None:
+    service = env.service()
+    env.sap.password = "rotated-by-someone"
+    queued = service.handle_webhook(*webhook("customers/create", known(6), "w-auth"))
+    assert queued.outcome is Outcome.QUEUED and "AuthenticationError" in queued.reason
+    env.sap.password = "s3cret-Pa55"
+    service.replay()
+    event = service.store.get_event("webhook:w-auth")
+    assert event is not None and event.outcome is Outcome.LINKED
+
+
+def test_threads_sharing_a_service_never_duplicate_or_reorder(env: Env) -> None:
+    """8 threads deliver 400 events (each twice, in random order per thread) while a replayer runs."""
+    import random
+    import threading
+
+    service = env.service(sap={"timeouts": Timeouts(read=30)})  # a timeout would mean a second POST
+    env.sap.slow = 0.005  # widen the windows in which threads could overlap
+    events = []
+    for round_ in range(4):
+        for c in range(50):
+            topic = "customers/create" if round_ == 0 else "customers/update"
+            payload = {**customer_payload(c), "note": f"round {round_}"}
+            events.append(webhook(topic, payload, f"t-{c}-{round_}"))
+    errors: list[BaseException] = []
+
+    def deliver(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for headers, body in events[seed::4] + rng.sample(events, 50):
+                service.handle_webhook(headers, body)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver, args=(i % 4,)) for i in range(8)]
+    replayer = threading.Thread(target=lambda: [service.replay() for _ in range(20)])
+    for t in [*threads, replayer]:
+        t.start()
+    for t in [*threads, replayer]:
+        t.join()
+    service.replay()
+    assert errors == []
+    stored = service.store.events()
+    assert len(stored) == len(events) and {e.outcome for e in stored} == {Outcome.CREATED, Outcome.LINKED}
+    assert sorted(env.sap.created) == sorted({partner_code(f"gid://shopify/Customer/{7_000_000_000 + c}")
+                                              for c in range(50)})
+    assert len(env.sap.created) == 50 and env.sap.posts == 50  # no item ran twice
+    done = defaultdict(list)
+    for item in service.store.items():
+        assert item.status == "done"
+        done[item.customer_key].append((item.id, item.done_seq))
+    for pairs in done.values():
+        assert [seq for _, seq in sorted(pairs)] == sorted(seq for _, seq in pairs)
