@@ -613,6 +613,10 @@ def _discount(card_code: str, payload: Any) -> Discount:
     )
 
 
+#: Service Layer error code for "This entry already exists in the following tables".
+ALREADY_EXISTS = "-2035"
+
+
 class SapB1Client(_Base):
     """Synchronous Service Layer client.
 
@@ -756,6 +760,26 @@ class SapB1Client(_Base):
         params = {"$select": "CardCode,PriceListNum,DiscountPercent"}
         return _discount(card_code, self._call(lambda: self._proto.request("GET", url, params=params)))
 
+    def create_partner(self, body: dict[str, Any]) -> bool:
+        """``POST BusinessPartners``: True if created now, False if ``CardCode`` already existed.
+
+        The "already exists" answer (Service Layer code ``-2035``) is not an error, so a retried create
+        with the same ``CardCode`` is idempotent. Anything else raises the adapter's typed errors.
+
+        Examples
+        --------
+        >>> # erp.create_partner({"CardCode": "SH1", "CardType": "cCustomer", "CardName": "LEE, ANN"})
+        >>> # True
+        """
+        url = self._proto.url("BusinessPartners")
+        try:
+            self._call(lambda: self._proto.request("POST", url, json_body=body))
+        except RemoteValidationError as exc:
+            if exc.code == ALREADY_EXISTS:
+                return False
+            raise
+        return True
+
     def close(self) -> None:
         """Log out (best effort) and close the HTTP client if we own it."""
         try:
@@ -879,6 +903,17 @@ class AsyncSapB1Client(_Base):
         url = self._proto.url(entity_path("BusinessPartners", card_code))
         params = {"$select": "CardCode,PriceListNum,DiscountPercent"}
         return _discount(card_code, await self._call(lambda: self._proto.request("GET", url, params=params)))
+
+    async def create_partner(self, body: dict[str, Any]) -> bool:
+        """Async twin of :meth:`SapB1Client.create_partner`."""
+        url = self._proto.url("BusinessPartners")
+        try:
+            await self._call(lambda: self._proto.request("POST", url, json_body=body))
+        except RemoteValidationError as exc:
+            if exc.code == ALREADY_EXISTS:
+                return False
+            raise
+        return True
 
     async def aclose(self) -> None:
         """Log out (best effort) and close the HTTP client if we own it."""

@@ -1,12 +1,9 @@
 """The one ERP write the sync service needs: create a business partner if it is absent.
 
-The SAP B1 adapter (:mod:`identity.adapters.sap_b1`) only reads. Until it grows a public write method,
-this module sends ``POST BusinessPartners`` through the client's own session handling, retries and
-circuit breaker (its ``_call`` and ``_proto``), so logins, re-logins and the breaker behave exactly as for
-reads.
-
-The write is idempotent by construction: the ``CardCode`` is derived from the Shopify customer id
-(:func:`partner_code`), and SAP's answer "this entry already exists" (code ``-2035``) counts as success.
+The write goes through :meth:`identity.adapters.SapB1Client.create_partner` (session handling, retries
+and the circuit breaker as for reads). It is idempotent by construction: the ``CardCode`` is derived from
+the Shopify customer id (:func:`partner_code`), and SAP's answer "this entry already exists" (code
+``-2035``) counts as success.
 """
 
 from __future__ import annotations
@@ -14,13 +11,10 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from identity._exceptions import RemoteValidationError
-from identity.adapters.sap_b1 import SapB1Client
+from identity.adapters.sap_b1 import ALREADY_EXISTS, SapB1Client
 
 __all__ = ["ALREADY_EXISTS", "create_partner", "partner_code"]
 
-#: Service Layer error code for "This entry already exists in the following tables".
-ALREADY_EXISTS = "-2035"
 _DIGITS = string.digits + string.ascii_uppercase
 
 
@@ -79,17 +73,5 @@ def create_partner(erp: SapB1Client, body: dict[str, Any]) -> bool:
     """``POST BusinessPartners``; True if created now, False if it already existed.
 
     Raises the adapter's typed errors for anything else (transport, server errors, open circuit).
-
-    Examples
-    --------
-    >>> # create_partner(erp, partner_body("SH1", first_name="Ann", last_name=None, email=None, phone=None))
     """
-    proto = erp._proto
-    url = proto.url("BusinessPartners")
-    try:
-        erp._call(lambda: proto.request("POST", url, json_body=body))
-    except RemoteValidationError as exc:
-        if exc.code == ALREADY_EXISTS:
-            return False
-        raise
-    return True
+    return erp.create_partner(body)
