@@ -40,6 +40,10 @@ def test_create_partner_is_idempotent_on_card_code() -> None:
 def test_create_partner_raises_typed_errors_when_the_erp_is_down() -> None:
     fake = WritableSapFake(partners=small_partners())
     fake.down = True
-    with serve(fake) as url:
-        with SapB1Client(sap_settings(url, retry_attempts=1)) as erp, pytest.raises(RemoteServerError):
-            erp.create_partner(partner_body("SH1", first_name="A", last_name="B", email=None, phone=None))
+    body = partner_body("SH1", first_name="A", last_name="B", email=None, phone=None)
+    with (
+        serve(fake) as url,
+        SapB1Client(sap_settings(url, retry_attempts=1)) as erp,
+        pytest.raises(RemoteServerError),
+    ):
+        erp.create_partner(body)
