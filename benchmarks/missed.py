@@ -14,27 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
+from benchmarks.run import truth_labels
 from identity import dedupe
 from matchers.blocking import DEFAULT_RULES, BlockingIndex, name_rule
 from matchers.comparisons import DEFAULT_COMPARISONS, compare_all
 
 __all__ = ["main"]
-
-
-def _labels(data_dir: Path, sources: list[str], ids: list[str]) -> npt.NDArray[np.int64]:
-    truth = pacsv.read_csv(
-        data_dir / "truth.csv", convert_options=pacsv.ConvertOptions(column_types={"source_id": pa.string()})
-    )
-    mapping = {
-        (s, i): p
-        for s, i, p in zip(
-            truth["source"].to_pylist(), truth["source_id"].to_pylist(), truth["person_id"].to_pylist(), strict=True
-        )
-    }
-    return np.array([mapping[(s, i)] for s, i in zip(sources, ids, strict=True)], dtype=np.int64)
 
 
 def _true_pairs(labels: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -59,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = dedupe([str(args.data_dir / "erp.csv"), str(args.data_dir / "shopify.csv")])
     clusters = result.clusters
-    labels = _labels(args.data_dir, clusters["source"].to_pylist(), clusters["source_id"].to_pylist())
+    labels = truth_labels(args.data_dir, clusters["source"].to_pylist(), clusters["source_id"].to_pylist())
     predicted = clusters["cluster_id"].to_numpy()
     features = result.features
     assert features is not None

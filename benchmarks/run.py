@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from benchmarks.metrics import bcubed_scores, pairs_completeness, pairwise_scores, reduction_ratio
 
-__all__ = ["main", "run_ours", "run_splink_measured"]
+__all__ = ["main", "run_ours", "run_splink_measured", "truth_labels"]
 
 _MEASURE = """
 import json, resource, sys, time
@@ -75,7 +75,7 @@ def _inputs(data_dir: Path) -> list[Path]:
     return files
 
 
-def _truth_labels(data_dir: Path, sources: list[str], ids: list[str]) -> np.ndarray:
+def truth_labels(data_dir: Path, sources: list[str], ids: list[str]) -> np.ndarray:
     truth = pacsv.read_csv(
         data_dir / "truth.csv",
         convert_options=pacsv.ConvertOptions(column_types={"source": pa.string(), "source_id": pa.string()}),
@@ -115,7 +115,7 @@ def run_ours(data_dir: Path, *, link_only: bool = False, threshold: float | None
         "summary_line": stderr.strip().splitlines()[0] if stderr.strip() else "",
     }
     if (data_dir / "truth.csv").exists():
-        labels = _truth_labels(data_dir, sources, ids)
+        labels = truth_labels(data_dir, sources, ids)
         predicted = clusters["cluster_id"].to_numpy()
         pw = pairwise_scores(predicted, labels)
         b3 = bcubed_scores(predicted, labels)
@@ -133,7 +133,7 @@ def blocking_quality(data_dir: Path, *, link_only: bool = False) -> dict[str, An
     out: dict[str, Any] = {"candidate_pairs": len(left)}
     if (data_dir / "truth.csv").exists():
         clusters = result.clusters
-        labels = _truth_labels(data_dir, clusters["source"].to_pylist(), clusters["source_id"].to_pylist())
+        labels = truth_labels(data_dir, clusters["source"].to_pylist(), clusters["source_id"].to_pylist())
         out["pairs_completeness"] = pairs_completeness(len(labels), left, right, labels)
         out["reduction_ratio"] = reduction_ratio(len(labels), left, right)
     out["rules"] = [
