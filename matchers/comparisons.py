@@ -118,11 +118,108 @@ def _strip_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
-def _swapped(features: Features, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
-    """Pairs whose first and last names are the same two names the other way round."""
-    fa = features.first_as_last[left]
-    la = features.last_as_first[left]
-    return (fa >= 0) & (la >= 0) & (fa == features.last[right]) & (la == features.first[right])  # type: ignore[no-any-return]
+def _given_levels(
+    features: Features,
+    codes_a: npt.NDArray[np.integer],
+    names_a: list[str],
+    codes_b: npt.NDArray[np.integer],
+    names_b: list[str],
+) -> Levels:
+    """First-name levels of two lists of given names (codes into the first-name vocabulary, -1 when a
+    name is not in it: then only spelling counts, not nicknames)."""
+    sim = np.asarray(process.cpdist(names_a, names_b, scorer=JaroWinkler.normalized_similarity), dtype=float)
+    one_letter = np.array([len(a) == 1 or len(b) == 1 for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
+    same_initial = np.array([a[:1] == b[:1] for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
+    table = features.first_group_table  # its last row stands for a missing name
+    nickname = (codes_a >= 0) & (codes_b >= 0) & _any_equal(table[codes_a], table[codes_b])
+    level = _levels(len(names_a), 6)
+    level[one_letter & same_initial] = 5
+    level[(sim >= 0.80) & ~one_letter] = 4
+    level[(sim >= 0.92) & ~one_letter] = 3
+    level[nickname] = 2
+    level[np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)] = 1
+    return level
+
+
+def _surname_levels(names_a: list[str], names_b: list[str]) -> Levels:
+    """Surname levels of two lists of surnames by spelling alone (exact, Jaro-Winkler)."""
+    sim = np.asarray(process.cpdist(names_a, names_b, scorer=JaroWinkler.normalized_similarity), dtype=float)
+    level = _levels(len(names_a), 4)
+    level[sim >= 0.80] = 3
+    level[sim >= 0.92] = 2
+    level[np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)] = 1
+    return level
+
+
+def _swapped_levels(
+    features: Features, left: IntArray, right: IntArray, first: Levels, last: Levels
+) -> tuple[Levels, Levels]:
+    """First- and surname levels with one record's names read the other way round where that agrees better.
+
+    ``WICKTON JESSICA`` (a card written surname first, without a comma) against Jessie Wickton, or a
+    Shopify customer who typed the surname into the first-name field: read straight, both names
+    disagree. For the pairs whose straight reading has a clear disagreement (first name ``else`` or
+    surname ``else``), each record in turn is read swapped: its surname (first word) is compared with
+    the other's first name as given names (exact, nickname, Jaro-Winkler, initial) and its first name
+    with the other's surname (exact, Jaro-Winkler). When both agree, the better reading replaces the
+    straight levels. A household (same surname, different first names) never reads better swapped.
+    """
+    rows = np.flatnonzero((first == 6) | (last == 4))
+    fa, la = features.first[left[rows]], features.last[left[rows]]
+    fb, lb = features.first[right[rows]], features.last[right[rows]]
+    rows = rows[(fa >= 0) & (la >= 0) & (fb >= 0) & (lb >= 0)]
+    if len(rows) == 0:
+        return first, last
+    fa, la = features.first[left[rows]], features.last[left[rows]]
+    fb, lb = features.first[right[rows]], features.last[right[rows]]
+    first_vocab, last_vocab = features.first_vocab, features.last_vocab
+    first_a, first_b = [first_vocab[c] for c in fa.tolist()], [first_vocab[c] for c in fb.tolist()]
+    last_a, last_b = [last_vocab[c] for c in la.tolist()], [last_vocab[c] for c in lb.tolist()]
+    given_of_last_a = [v.split(" ", 1)[0] for v in last_a]
+    given_of_last_b = [v.split(" ", 1)[0] for v in last_b]
+    as_first_a, as_first_b = features.last_as_first[left[rows]], features.last_as_first[right[rows]]
+    # The right record swapped: its surname holds the given name.
+    right_first = _given_levels(features, fa, first_a, as_first_b, given_of_last_b)
+    right_last = _surname_levels(last_a, first_b)
+    # The left record swapped.
+    left_first = _given_levels(features, as_first_a, given_of_last_a, fb, first_b)
+    left_last = _surname_levels(first_a, last_b)
+    # The reading that agrees better; on a tie, the one whose given names are the more common first names.
+    counts = _cached(
+        features,
+        "first_counts",
+        lambda: np.bincount(features.first[features.first >= 0], minlength=len(first_vocab) + 1),
+    )
+    sum_left = left_first.astype(np.int64) + left_last
+    sum_right = right_first.astype(np.int64) + right_last
+    common_left = counts[as_first_a] * (as_first_a >= 0) + counts[fb]
+    common_right = counts[fa] + counts[as_first_b] * (as_first_b >= 0)
+    use_left = (sum_left < sum_right) | ((sum_left == sum_right) & (common_left > common_right))
+    new_first = np.where(use_left, left_first, right_first).astype(np.int8)
+    new_last = np.where(use_left, left_last, right_last).astype(np.int8)
+    better = (new_first < 6) & (new_last < 4)
+    better &= new_first.astype(np.int64) + new_last < first[rows].astype(np.int64) + last[rows]
+    first, last = first.copy(), last.copy()
+    first[rows[better]] = new_first[better]
+    last[rows[better]] = new_last[better]
+    return first, last
+
+
+def _oriented_names(features: Features, left: IntArray, right: IntArray) -> tuple[Levels, Levels]:
+    """``(first-name levels, surname levels)`` of the pairs, swapped names taken into account.
+
+    Both name comparisons need both straight readings to decide the orientation; the answer for the
+    last ``(left, right)`` arrays seen is kept, so :func:`compare_all` computes it once.
+    """
+    memo = features.cache.get("oriented_names")
+    if memo is not None and memo[0] is left and memo[1] is right:
+        return memo[2]  # type: ignore[no-any-return]
+    result = _swapped_levels(
+        features, left, right, _straight_first_levels(features, left, right),
+        _straight_last_levels(features, left, right),
+    )
+    features.cache["oriented_names"] = (left, right, result)
+    return result
 
 
 def _shared_value(a: npt.NDArray[np.integer], b: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
@@ -193,6 +290,45 @@ def _name_like(features: Features, rows: IntArray, local_codes: IntArray) -> npt
     return out
 
 
+def _straight_first_levels(features: Features, left: IntArray, right: IntArray) -> Levels:
+    """First-name levels of the pairs as written (see :class:`FirstNameComparison`)."""
+    a, b = features.first[left], features.first[right]
+    # The level depends only on the two names: score each distinct pair of names once.
+    inverse, ua, ub = _combos(a, b, len(features.first_vocab))
+    lengths = _cached(features, "first_lengths", lambda: _lengths(features.first_vocab))
+    initials = np.append(_cached(features, "first_initials", lambda: _initials(features.first_vocab)), -1)
+    level = _levels(len(ua), 6)
+    one_letter = (lengths[ua] == 1) | (lengths[ub] == 1)
+    level[one_letter & (initials[ua] == initials[ub])] = 5
+    sim = string_similarity(features.first_vocab, ua, ub)
+    level[(sim >= 0.80) & ~one_letter] = 4
+    level[(sim >= 0.92) & ~one_letter] = 3
+    table = features.first_group_table
+    level[_any_equal(table[ua], table[ub])] = 2
+    level[ua == ub] = 1
+    level[(ua < 0) | (ub < 0)] = 0
+    return level[inverse]
+
+
+def _straight_last_levels(features: Features, left: IntArray, right: IntArray) -> Levels:
+    """Surname levels of the pairs as written (see :class:`SurnameComparison`)."""
+    a, b = features.last[left], features.last[right]
+    inverse, ua, ub = _combos(a, b, len(features.last_vocab))
+    phonetic = _cached(
+        features,
+        "last_phonetic_by_code",
+        lambda: _per_code(features.last, features.last_phonetic, len(features.last_vocab)),
+    )
+    level = _levels(len(ua), 4)
+    sim = string_similarity(features.last_vocab, ua, ub)
+    pa_, pb = phonetic[ua], phonetic[ub]
+    level[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
+    level[sim >= 0.92] = 2
+    level[ua == ub] = 1
+    level[(ua < 0) | (ub < 0)] = 0
+    return level[inverse]
+
+
 @dataclass(frozen=True)
 class Comparison(ABC):
     """Base class: a named comparison with ordered levels (``levels[0] == "null"``).
@@ -258,24 +394,7 @@ class FirstNameComparison(Comparison):
     u_default: tuple[float, ...] = (0.01, 0.002, 0.005, 0.03, 0.02, 0.933)
 
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
-        a, b = features.first[left], features.first[right]
-        # The level depends only on the two names: score each distinct pair of names once.
-        inverse, ua, ub = _combos(a, b, len(features.first_vocab))
-        lengths = _cached(features, "first_lengths", lambda: _lengths(features.first_vocab))
-        initials = np.append(_cached(features, "first_initials", lambda: _initials(features.first_vocab)), -1)
-        level = _levels(len(ua), 6)
-        one_letter = (lengths[ua] == 1) | (lengths[ub] == 1)
-        level[one_letter & (initials[ua] == initials[ub])] = 5
-        sim = string_similarity(features.first_vocab, ua, ub)
-        level[(sim >= 0.80) & ~one_letter] = 4
-        level[(sim >= 0.92) & ~one_letter] = 3
-        table = features.first_group_table
-        level[_any_equal(table[ua], table[ub])] = 2
-        level[ua == ub] = 1
-        level[(ua < 0) | (ub < 0)] = 0
-        out = level[inverse]
-        out[_swapped(features, left, right) & (out > 0)] = 1
-        return out
+        return _oriented_names(features, left, right)[0]
 
 
 @dataclass(frozen=True)
@@ -291,23 +410,7 @@ class SurnameComparison(Comparison):
     u_default: tuple[float, ...] = (0.002, 0.003, 0.03, 0.965)
 
     def compare(self, features: Features, left: IntArray, right: IntArray) -> Levels:
-        a, b = features.last[left], features.last[right]
-        inverse, ua, ub = _combos(a, b, len(features.last_vocab))
-        phonetic = _cached(
-            features,
-            "last_phonetic_by_code",
-            lambda: _per_code(features.last, features.last_phonetic, len(features.last_vocab)),
-        )
-        level = _levels(len(ua), 4)
-        sim = string_similarity(features.last_vocab, ua, ub)
-        pa_, pb = phonetic[ua], phonetic[ub]
-        level[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
-        level[sim >= 0.92] = 2
-        level[ua == ub] = 1
-        level[(ua < 0) | (ub < 0)] = 0
-        out = level[inverse]
-        out[_swapped(features, left, right) & (out > 0)] = 1
-        return out
+        return _oriented_names(features, left, right)[1]
 
 
 @dataclass(frozen=True)

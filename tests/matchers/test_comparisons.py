@@ -144,3 +144,25 @@ def test_swapped_first_and_last_names_agree_exactly() -> None:
     table = pa.table({"first_name": ["Crawsley", "Robert", "Robert"], "last_name": ["Robert", "Crawsley", "Smith"]})
     assert _levels(FirstNameComparison(), **table.to_pydict()) == [1, 6]
     assert _levels(SurnameComparison(), **table.to_pydict()) == [1, 4]
+
+
+def test_names_read_the_other_way_round_agree_with_nicknames_and_typos() -> None:
+    # A card written surname first without a comma, a Shopify customer who typed the surname first.
+    # (The last records make Jessica, Johnny and Karen known first names, as in any real list.)
+    first = ["Wickton", "Jessie", "Mcleod", "John", "Wilson", "Karne", "Jessica", "Johnny", "Johnny", "Karen"]
+    last = ["Jessica", "Wickton", "Johnny", "Mcleod", "Karen", "Wilson", "Doe", "Doe", "Roe", "Doe"]
+    pairs = (np.array([0, 2, 4]), np.array([1, 3, 5]))
+    f = build_features(pa.table({"first_name": first, "last_name": last}))
+    first_levels = FirstNameComparison().compare(f, *pairs).tolist()
+    last_levels = SurnameComparison().compare(f, *pairs).tolist()
+    assert (first_levels[:2], last_levels[:2]) == ([2, 2], [1, 1])  # nicknames, same surname
+    # Wilson Karen ~ Karne Wilson: one name exact, the other a typo (which is which is a tie here).
+    assert sorted([first_levels[2], last_levels[2]]) in ([1, 3], [1, 2])
+
+
+def test_household_members_are_not_read_as_swapped_names() -> None:
+    # Same surname, different first names: reading them the other way round agrees no better.
+    f = build_features(pa.table({"first_name": ["Mary", "Robert"], "last_name": ["Smith", "Smith"]}))
+    pairs = (np.array([0]), np.array([1]))
+    assert FirstNameComparison().compare(f, *pairs).tolist() == [6]
+    assert SurnameComparison().compare(f, *pairs).tolist() == [1]
