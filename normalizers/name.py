@@ -255,6 +255,24 @@ _COMPANY_STRONG = frozenset(
 )  # fmt: skip
 # ... and short ones that only count as the last token (they are also initials or words).
 _COMPANY_FINAL = frozenset({"ag", "ab", "as", "sa", "nv", "bv", "oy", "kg", "lp", "se", "sas", "kft", "aps"})
+# Trades and business nouns that end a company name ("Union Motors", "Willow Interiors", "Smith Dental"):
+# they count as the last token of a name of two or more tokens. Occupational surnames (Baker, Mason,
+# Cook, Carpenter, Law, Marshall) are deliberately absent.
+_COMPANY_NOUNS = frozenset(
+    {
+        "motors", "automotive", "auto", "autos", "garage", "electric", "electrical", "electronics",
+        "plumbing", "heating", "roofing", "construction", "builders", "contractors", "landscaping",
+        "interiors", "design", "designs", "studio", "studios", "media", "marketing", "advertising",
+        "realty", "properties", "dental", "clinic", "pharmacy", "foods", "bakery", "brewing", "brewery",
+        "coffee", "cafe", "restaurant", "catering", "fitness", "health", "healthcare", "labs",
+        "laboratories", "systems", "technologies", "tech", "software", "printing", "print", "tools",
+        "events", "legal", "insurance", "financial", "capital", "ventures", "investments", "farms",
+        "salon", "boutique", "store", "stores", "market", "markets", "florist", "imaging", "graphics",
+        "transport", "freight", "shipping", "movers", "cleaning", "janitorial", "security", "pharma",
+        "textiles", "furniture", "lighting", "optical", "veterinary", "academy", "institute", "agency",
+        "networks", "telecom", "energy", "solar", "engineering", "machinery", "equipment", "rentals",
+    }
+)  # fmt: skip
 
 _AND = re.compile(r"\s+(?:and|\+)\s+|\s*&\s*", re.IGNORECASE)
 _PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
@@ -315,9 +333,32 @@ def _is_company(text: str) -> bool:
     keys = text.replace(".", "").replace(",", " ").replace("&", " ").lower().split()
     if not keys:
         return False
-    if keys[-1] in _COMPANY_FINAL and len(keys) > 1:
+    if len(keys) > 1 and (keys[-1] in _COMPANY_FINAL or keys[-1] in _COMPANY_NOUNS):
         return True
     return not _COMPANY_STRONG.isdisjoint(keys)
+
+
+def _is_given_name(token: str) -> bool:
+    """Whether a folded token is a first name we know (one of the nickname tables' names)."""
+    nicknames, canonicals = _nickname_tables()
+    return token in nicknames or token in canonicals
+
+
+def _person_side(left: str, right: str) -> str | None:
+    """Of two parts of a card that carry no company marker, which one is the person, if either.
+
+    Both parts must have two words or more (``Smith - Jones, Anna`` is a double surname). The part
+    that starts with a first name we know while the other does not is the person; a part written
+    ``Last, First`` is the person; otherwise the right one, the way B1 cards put the contact after
+    the company (``Horizon Electric - Thomas Flynn``, ``Union Motors (Betty Cooper)``).
+    """
+    words_left, words_right = _fold_tokens(left.split()), _fold_tokens(right.split())
+    if len(words_left) < 2 or len(words_right) < 2:
+        return None
+    given_left, given_right = _is_given_name(words_left[0]), _is_given_name(words_right[0])
+    if given_left and not given_right and "," not in right:
+        return "left"
+    return "right"
 
 
 def _fold_company(text: str) -> str | None:
@@ -436,7 +477,7 @@ def _join_mc(words: list[str]) -> list[str]:
     return out
 
 
-_SPECIAL_KEYS = _TITLES | _SUFFIXES | _PARTICLES | _COMPANY_STRONG | _COMPANY_FINAL | {"and", "mc"}
+_SPECIAL_KEYS = _TITLES | _SUFFIXES | _PARTICLES | _COMPANY_STRONG | _COMPANY_FINAL | _COMPANY_NOUNS | {"and", "mc"}
 _SPECIAL_CHARS = re.compile(r"[()\[\]&+]|,.*,")
 
 
@@ -512,6 +553,11 @@ def _parse_full_name_reference(text: str) -> ParsedName | None:
     if len(split) == 2 and _is_company(split[0]) != _is_company(split[1]):
         # "Ironbridge Outfitters Corp. - Anthony Radshaw", "Evergreen Traders Inc. / Morel, Jean-Luc"
         return _parse_contact(split[0], split[1])
+    if len(split) == 2 and not _is_company(split[0]):
+        side = _person_side(split[0], split[1])  # "Horizon Electric - Thomas Flynn"
+        if side is not None:
+            company_text, person_text = split if side == "right" else split[::-1]
+            return _with_company(_parse_person(person_text), _fold_company(company_text))
     latin = text if text.isascii() else _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
     if latin.isascii() and _SPECIAL_CHARS.search(latin) is None:
         simple = _parse_simple(latin)
@@ -528,7 +574,8 @@ def _parse_full_name_reference(text: str) -> ParsedName | None:
         company_inside = next((part for part in inside if _is_company(part)), None)
         if company_inside is not None:  # "First Last (Company)"
             company = _fold_company(company_inside)
-        elif _is_company(outside):  # "Company (First Last)"
+        elif _is_company(outside) or _person_side(outside, inside[0]) == "right":
+            # "Company (First Last)", "Union Motors (Betty Cooper)"
             company = _fold_company(outside)
             person_text = inside[0]
         # otherwise the parenthesis is a nickname or a note: "Robert (Bob) Smith"
@@ -604,8 +651,8 @@ def _parse_full_name_fast(text: str) -> ParsedName | None:
                 return None
             last = " ".join(last_words)
     else:  # "John Q. Smith", "O'Brien, Mary", "Mary Smith-Jones": fold token by token
-        if _FAST_NAME_CHARS.search(latin) is not None:
-            return None
+        if _FAST_NAME_CHARS.search(latin) is not None or " -" in latin or "- " in latin:
+            return None  # " - " may separate a company from its contact: the reference decides
         # Folding a token drops its apostrophes and dots at its end, and splits it at hyphens and inner dots.
         clean = low.replace("'", "") if "'" in low else low
         if "." in clean:

@@ -288,9 +288,19 @@ def test_non_strings_raise_type_error_naming_the_argument(call: object, argument
         ("Sterling Wholesale - Shane O'Brien", "shane", "obrien", "sterling wholesale"),
         ("Anna Smith - Acme GmbH", "anna", "smith", "acme gmbh"),
         ("Smith - Jones, Anna", "anna", "smith jones", None),
+        # No company word: the part that reads as a person (a known first name, or Last, First) is the
+        # contact; otherwise the right part, as B1 cards are written.
+        ("Horizon Electric - Thomas Flynn", "thomas", "flynn", "horizon electric"),
+        ("Thomas Flynn - Horizon Plants", "thomas", "flynn", "horizon plants"),
+        ("Union Motors / Cooper, Betty", "betty", "cooper", "union motors"),
+        ("Union Motors (Betty Cooper)", "betty", "cooper", "union motors"),
+        ("Robert (Bob) Smith", "robert", "smith", None),
+        ("Willow Interiors", None, None, "willow interiors"),
     ],
 )
-def test_company_and_contact_separated_by_dash_or_slash(raw: str, first: str, last: str, company: str | None) -> None:
+def test_company_and_contact_separated_by_dash_or_slash(
+    raw: str, first: str | None, last: str | None, company: str | None
+) -> None:
     parsed = parse_full_name(raw)
     assert parsed is not None
     assert (parsed.first, parsed.last, parsed.company) == (first, last, company)
