@@ -202,7 +202,10 @@ def dedupe(
         probability = model.predict_gamma(gamma)
     else:
         model = FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state)
-        model.fit(features, left, right, gamma, training=index.training_blocks(random_state=random_state))
+        model.fit(
+            features, left, right, gamma, training=index.training_blocks(random_state=random_state),
+            exhaustive=index.exhaustive_comparisons,
+        )
         clock.stage("score")
         weights = model.match_weights(features, left, right, gamma)
         probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))

@@ -64,12 +64,18 @@ class BlockingRule:
     fields : tuple of str
         Names of the comparisons this rule conditions on (its pairs agree on them by construction),
         left out when the rule's pairs train the model.
+    exhaustive : tuple of str
+        Names of the comparisons whose ``exact`` level (level 1) this rule finds completely: every pair
+        of records at that level shares one of the rule's keys (``email`` for the email rule). Training
+        then counts how often non-matches reach that level among the candidates instead of hoping a
+        random sample meets one.
     """
 
     name: str
     keys: Callable[[Features], KeyArrays]
     window: int | None = None
     fields: tuple[str, ...] = ()
+    exhaustive: tuple[str, ...] = ()
 
 
 @dataclass
@@ -131,12 +137,12 @@ def _surname_initial(features: Features) -> IntArray:
 
 def email_rule() -> BlockingRule:
     """Records sharing an email match key (any of their emails)."""
-    return BlockingRule("email", lambda f: _multi(f, f.email), fields=("email",))
+    return BlockingRule("email", lambda f: _multi(f, f.email), fields=("email",), exhaustive=("email",))
 
 
 def phone_rule() -> BlockingRule:
     """Records sharing an E.164 phone number (any of their phones)."""
-    return BlockingRule("phone", lambda f: _multi(f, f.phone), fields=("phone",))
+    return BlockingRule("phone", lambda f: _multi(f, f.phone), fields=("phone",), exhaustive=("phone",))
 
 
 def phone_suffix_rule() -> BlockingRule:
@@ -167,6 +173,7 @@ def address_rule() -> BlockingRule:
         "house+street+postcode",
         lambda f: _single(f, _combine(f.house, f.street, f.postcode)),
         fields=("address",),
+        exhaustive=("address",),
     )
 
 
@@ -185,13 +192,17 @@ def date_of_birth_rule() -> BlockingRule:
         "date_of_birth",
         lambda f: _single(f, f.dob.astype(np.int64), f.last.astype(np.int64)),
         fields=("date_of_birth",),
+        exhaustive=("date_of_birth",),
     )
 
 
 def national_id_rule() -> BlockingRule:
     """Same national id (social security, tax number)."""
     return BlockingRule(
-        "national_id", lambda f: _single(f, f.national_id.astype(np.int64)), fields=("national_id",)
+        "national_id",
+        lambda f: _single(f, f.national_id.astype(np.int64)),
+        fields=("national_id",),
+        exhaustive=("national_id",),
     )
 
 
@@ -423,6 +434,21 @@ class BlockingIndex:
                 found = np.sort(rng.choice(found, size=max_pairs, replace=False))
             out.append((np.searchsorted(codes, found).astype(np.int64), rule.fields))
         return out
+
+    @property
+    def exhaustive_comparisons(self) -> tuple[str, ...]:
+        """Comparisons whose exact level the candidate pairs hold completely (see ``BlockingRule``).
+
+        A rule that had to split or cap oversized blocks no longer finds every pair, so it does not
+        count.
+        """
+        if self.left_ is None:
+            raise NotFittedError("BlockingIndex is not fitted yet: call fit(features) first")
+        names: list[str] = []
+        for rule, report in zip(self.rules, self.report_, strict=True):
+            if report.oversized_blocks == 0:
+                names.extend(n for n in rule.exhaustive if n not in names)
+        return tuple(names)
 
     @property
     def pairs(self) -> tuple[IntArray, IntArray]:

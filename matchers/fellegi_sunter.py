@@ -40,6 +40,8 @@ __all__ = [
 #: Weight of the comparisons' default u and m, in pseudo-pairs (see ``Comparison.m_default``).
 U_PSEUDO_PAIRS = 100.0
 M_PSEUDO_PAIRS = 10.0
+#: An exhaustive level seen this often in the random sample keeps the sample's u (see ``fit_gamma``).
+EXHAUSTIVE_MIN_OBSERVED = 5.0
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -170,11 +172,13 @@ class FellegiSunter:
         right: IntArray,
         gamma: Gamma | None = None,
         training: Sequence[tuple[IntArray, Sequence[str]]] | None = None,
+        exhaustive: Sequence[str] = (),
     ) -> FellegiSunter:
         """Estimate u on random pairs of ``features`` and m by EM on the candidate pairs.
 
-        ``training`` is as in :meth:`fit_gamma` (usually from
-        :meth:`~matchers.blocking.BlockingIndex.training_blocks`).
+        ``training`` and ``exhaustive`` are as in :meth:`fit_gamma` (usually from
+        :meth:`~matchers.blocking.BlockingIndex.training_blocks` and
+        :attr:`~matchers.blocking.BlockingIndex.exhaustive_comparisons`).
         """
         if gamma is None:
             gamma = compare_all(self.comparisons, features, left, right)
@@ -184,7 +188,7 @@ class FellegiSunter:
         draws = int(min(self.u_sample_size, max(10_000.0, 4.0 * possible)))
         rl, rr = random_pairs(features.source, draws, link_only=self.link_only, rng=rng)
         random_gamma = compare_all(self.comparisons, features, rl, rr)
-        return self.fit_gamma(gamma, random_gamma, possible, training)
+        return self.fit_gamma(gamma, random_gamma, possible, training, exhaustive)
 
     def fit_gamma(
         self,
@@ -192,6 +196,7 @@ class FellegiSunter:
         random_gamma: Gamma,
         possible_pairs: float,
         training: Sequence[tuple[IntArray, Sequence[str]]] | None = None,
+        exhaustive: Sequence[str] = (),
     ) -> FellegiSunter:
         """Fit from precomputed levels: ``gamma`` of candidates, ``random_gamma`` of random pairs.
 
@@ -210,6 +215,14 @@ class FellegiSunter:
             out (a rule that blocks on email says nothing about how often matches share an email), and
             each comparison's m is the match-weighted mean over the blocks that estimated it.
             Without it, EM runs once over all pairs.
+        exhaustive : sequence of str
+            Comparisons whose ``exact`` level the candidate pairs hold completely (every pair of
+            records sharing an email is a candidate when email is a blocking key). A random sample of
+            half a million pairs almost never meets two different people with one email, so it can only
+            bound that level's u from above (one observation); here it is counted instead: the
+            non-matches among the candidates at that level (by their posterior), over all non-match
+            pairs, at least one pair. Only for levels the sample met fewer than
+            ``EXHAUSTIVE_MIN_OBSERVED`` times, and never above the sample's bound.
         """
         # Drawing 1M random pairs from 10 records does not give 1M pairs' worth of evidence.
         evidence = min(1.0, possible_pairs / max(len(random_gamma), 1))
@@ -259,10 +272,47 @@ class FellegiSunter:
             u_k[1:] = np.maximum(corrected, floors[k])
             u_k[1:] /= u_k[1:].sum()
         _, lam, _ = self._em(gamma, m_list, update_m=False)
+        self.prior_ = float(min(max(lam * len(gamma) / max(possible_pairs, 1.0), 1e-12), 0.5))
+        if exhaustive:
+            self._count_exhaustive_u(gamma, random_gamma, evidence, possible_pairs, exhaustive)
+            _, lam, _ = self._em(gamma, m_list, update_m=False)
+            self.prior_ = float(min(max(lam * len(gamma) / max(possible_pairs, 1.0), 1e-12), 0.5))
         self.candidate_match_rate_ = lam
         self.n_iter_ = iterations
-        self.prior_ = float(min(max(lam * len(gamma) / max(possible_pairs, 1.0), 1e-12), 0.5))
         return self
+
+    def _count_exhaustive_u(
+        self,
+        gamma: Gamma,
+        random_gamma: Gamma,
+        evidence: float,
+        possible_pairs: float,
+        exhaustive: Sequence[str],
+    ) -> None:
+        """Set u of the exact level of each ``exhaustive`` comparison from the candidates (see fit_gamma)."""
+        names = [c.name for c in self.comparisons]
+        unknown = set(exhaustive) - set(names)
+        if unknown:
+            raise ValueError(f"exhaustive names unknown comparisons: {sorted(unknown)}")
+        log_odds = np.full(len(gamma), math.log2(self.prior_ / (1.0 - self.prior_)))
+        for k, weights in enumerate(self.level_weights()):
+            log_odds += weights[gamma[:, k]]
+        non_match = 1.0 - match_probability(log_odds)
+        non_match_pairs = max(possible_pairs * (1.0 - self.prior_), 1.0)
+        for k, name in enumerate(names):
+            if name not in exhaustive:
+                continue
+            observed = float((random_gamma[:, k] == 1).sum()) * evidence
+            if observed >= EXHAUSTIVE_MIN_OBSERVED:
+                continue  # the sample resolves this level on its own
+            counted = float(non_match[gamma[:, k] == 1].sum()) / non_match_pairs
+            u_k = self.u_[k]
+            # At least one non-match pair; never above the sample's bound (which is all a tiny input has).
+            exact = min(max(counted, 1.0 / non_match_pairs), float(u_k[1]))
+            rest = u_k[2:].sum()
+            if rest > 0:
+                u_k[2:] *= (1.0 - exact) / rest
+            u_k[1] = exact
 
     @staticmethod
     def _default(values: tuple[float, ...], n_levels: int) -> FloatArray:

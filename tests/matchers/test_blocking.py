@@ -75,3 +75,13 @@ def test_link_only_drops_within_source_pairs() -> None:
 def test_pairs_before_fit_raises_not_fitted() -> None:
     with pytest.raises(NotFittedError, match="fit"):
         _ = BlockingIndex().pairs
+
+
+def test_exhaustive_comparisons_leave_out_rules_that_split_oversized_blocks() -> None:
+    f = build_features(
+        pa.table({"email": ["a@x.com"] * 5 + ["b@x.com", "b@x.com"], "phone": ["+12125550100"] * 7})
+    )
+    index = BlockingIndex(rules=(email_rule(), phone_rule()), max_block_size=5).fit(f)
+    assert index.exhaustive_comparisons == ("email",)  # the phone block of 7 was split
+    with pytest.raises(NotFittedError):
+        _ = BlockingIndex().exhaustive_comparisons

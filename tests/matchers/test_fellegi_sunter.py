@@ -7,7 +7,8 @@ import pyarrow as pa
 import pytest
 
 from identity import ConvergenceWarning, NotFittedError
-from matchers.comparisons import ExactComparison, PhoneComparison, SurnameComparison
+from matchers.blocking import BlockingIndex, email_rule
+from matchers.comparisons import EmailComparison, ExactComparison, PhoneComparison, SurnameComparison
 from matchers.features import build_features
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
 
@@ -72,3 +73,24 @@ def test_logistic_scorer_learns_from_labels_and_keeps_field_weights() -> None:
     np.testing.assert_allclose(match_probability(scorer.intercept_ + weights.sum(axis=1)), p, rtol=1e-5)
     with pytest.raises(ValueError, match="both"):
         LogisticScorer(comparisons=COMPARISONS).fit_gamma(gamma, np.ones(len(gamma)))
+
+
+def test_exhaustive_level_u_is_counted_among_candidates_not_floored_by_the_sample() -> None:
+    # 2,000 people with one unique email each, 300 of them in two records; nobody else shares an email.
+    # A random sample of 20,000 pairs meets no two records with one email, so it can only put u of the
+    # exact level at "below one observation"; the candidates hold every such pair and say "about none".
+    rng = np.random.default_rng(0)
+    people = np.concatenate([np.arange(2000), rng.choice(2000, 300, replace=False)])
+    emails = [f"person{p}@example.com" for p in people]
+    f = build_features(pa.table({"email": emails, "last_name": [f"n{p % 97}" for p in people]}))
+    left, right = BlockingIndex(rules=(email_rule(),)).fit(f).pairs
+    comparisons = (EmailComparison(), SurnameComparison())
+    sampled = FellegiSunter(comparisons=comparisons, u_sample_size=20_000).fit(f, left, right)
+    counted = FellegiSunter(comparisons=comparisons, u_sample_size=20_000).fit(
+        f, left, right, exhaustive=("email",)
+    )
+    assert counted.u_[0][1] < sampled.u_[0][1] / 10
+    assert counted.u_[0][1:].sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(counted.u_[1], sampled.u_[1])  # other comparisons untouched
+    with pytest.raises(ValueError, match="unknown comparisons"):
+        FellegiSunter(comparisons=comparisons, u_sample_size=1000).fit(f, left, right, exhaustive=("fax",))
