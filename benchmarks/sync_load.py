@@ -2,11 +2,14 @@
 
 Run from the project root (needs the test extra and ``../shared/reference`` for the Shopify fake)::
 
-    python -m benchmarks.sync_load [--seconds 60] [--partners 1200] [--voice-share 0.05] [--json out.json]
+    python -m benchmarks.sync_load [--seconds 60] [--partners 1200] [--voice-share 0.05] [--workers 1]
+                                   [--json out.json]
 
 The fakes run in a child process (so they do not share this process's interpreter lock) and are served on
-127.0.0.1. This process pushes a stream of signed webhooks and voice orders through one service over a
-fresh SQLite file, one after another, as fast as it can, for ``--seconds``:
+127.0.0.1 over real HTTP (persistent HTTP/1.1 connections, as the service's HTTP clients keep them to the
+real Service Layer and Shopify). This process pushes a stream of signed webhooks and voice orders through
+one service over a fresh SQLite file, one after another (the next event starts when the previous one has
+its answer), as fast as it can, for ``--seconds``:
 
 - 40 % ``customers/create`` of a customer the ERP knows (found by email -> ``linked``),
 - 20 % ``customers/create`` of a new customer (ERP partner created -> ``created``),
@@ -14,10 +17,16 @@ fresh SQLite file, one after another, as fast as it can, for ``--seconds``:
 - 10 % redeliveries of an earlier webhook (answered from the store),
 - and ``--voice-share`` of all events are voice orders (Shopify lookup, ERP discount, draft order).
 
+With ``--workers N`` (default 1) there are N such streams in N threads, each with its own service,
+store connection, HTTP clients and customers, over the one SQLite file (events partitioned by customer, as
+docs/sync.md allows for several services); the default measures one service handling one event at a time.
+
 It reports events per second overall and per 10-second window (the minimum shows whether the rate is
-sustained), the CPU this process spent per event (the service's own cost, without the fakes), latency
-percentiles per event (wall clock around ``handle_webhook`` / ``handle_voice_order``),
-the outcomes, and checks that nothing is left queued.
+sustained), the CPU this process spent per event (the service's own cost, without the fakes) and the CPU
+the fakes' process spent per event, latency percentiles per event, overall and per kind of event (wall
+clock around ``handle_webhook`` / ``handle_voice_order``), the outcomes, and checks that nothing is left
+queued. The load average before the run is reported too: other work on the machine slows it down. It exits
+with status 1 if any event ended queued, rejected or dead-lettered.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import sys
 import tempfile
@@ -38,21 +48,28 @@ from typing import Any
 
 def _serve_fakes(conn: Connection, partners: int) -> None:
     from tests.adapters.conftest import serve
-    from tests.adapters.fakes.sap_b1 import SPECIALS, generate_partners
+    from tests.adapters.fakes.sap_b1 import SPECIALS, WritableSapFake, generate_partners
     from tests.adapters.fakes.shopify import ShopifyFake
-    from tests.sync.conftest import WritableSapFake
 
     sap = WritableSapFake(partners=generate_partners(partners) + [dict(p) for p in SPECIALS])
     with serve(sap) as sap_url, serve(ShopifyFake()) as shop_url:
         emails = [p["EmailAddress"] for p in sap.partners if p["CardType"] == "cCustomer" and p["EmailAddress"]]
         conn.send((sap_url, shop_url, emails))
+        conn.recv()  # "go": the workers start now
+        cpu = time.process_time()
         conn.recv()  # wait for "stop"
-        conn.send({"erp_partners_created": len(sap.created), "erp_posts": sap.posts})
+        conn.send({"erp_partners_created": len(sap.created), "erp_posts": sap.posts,
+                   "cpu_seconds": time.process_time() - cpu})
 
 
 def _quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _percentiles_ms(values: list[float]) -> dict[str, float]:
+    return {q: round(_quantile(values, p) * 1000, 2)
+            for q, p in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))}
 
 
 def _worker(
@@ -68,6 +85,7 @@ def _worker(
     rng = random.Random(seed * 1000 + index)
     sap_url, shop_url = urls
     latencies: list[float] = []
+    kinds: list[str] = []
     finished: list[float] = []
     outcomes: Counter[str] = Counter()
     with (
@@ -87,15 +105,19 @@ def _worker(
             if rng.random() < voice_share:
                 order = {"idempotency_key": f"call-{uid}", "email": rng.choice(erp_emails),
                          "line_items": [{"variant_id": "gid://shopify/ProductVariant/1", "quantity": 1}]}
+                label = "voice_order"
                 result = service.handle_voice_order(order)
             else:
                 kind = rng.random()
                 if kind < 0.1 and seen:
+                    label = "redelivery"
                     headers, body = rng.choice(seen)
                 elif kind < 0.4 and customers:
+                    label = "update"
                     payload = {**rng.choice(customers), "note": f"update {uid}"}
                     headers, body = webhook("customers/update", payload, f"w-{uid}")
                 else:
+                    label = "create_known" if kind < 0.8 else "create_new"
                     email = rng.choice(erp_emails) if kind < 0.8 else f"new{uid}@example.org"
                     payload = {"id": 9_000_000_000 + uid, "email": email, "first_name": "Load",
                                "last_name": f"Test{uid}", "phone": None}
@@ -105,10 +127,11 @@ def _worker(
                 result = service.handle_webhook(headers, body)
             t1 = time.perf_counter()
             latencies.append(t1 - t0)
+            kinds.append(label)
             finished.append(t1 - start)
             outcomes[result.outcome.value] += 1
         replay = service.replay()
-    out.append({"latencies": latencies, "finished": finished, "outcomes": outcomes,
+    out.append({"latencies": latencies, "kinds": kinds, "finished": finished, "outcomes": outcomes,
                 "elapsed": time.perf_counter() - start, "replay": replay.__dict__})
 
 
@@ -128,6 +151,8 @@ def run(seconds: float, partners: int, voice_share: float, seed: int, workers: i
                                                    erp_emails, results))
             for i in range(workers)
         ]
+        load_before = os.getloadavg()
+        parent.send("go")
         cpu = time.process_time()
         for t in threads:
             t.start()
@@ -141,6 +166,10 @@ def run(seconds: float, partners: int, voice_share: float, seed: int, workers: i
     fake_counts = parent.recv()
     proc.join(timeout=10)
     latencies = [x for r in results for x in r["latencies"]]
+    by_kind: dict[str, list[float]] = {}
+    for r in results:
+        for label, latency in zip(r["kinds"], r["latencies"], strict=True):
+            by_kind.setdefault(label, []).append(latency)
     finished = [x for r in results for x in r["finished"]]
     elapsed = max(r["elapsed"] for r in results)
     outcomes: Counter[str] = sum((r["outcomes"] for r in results), Counter())
@@ -151,19 +180,23 @@ def run(seconds: float, partners: int, voice_share: float, seed: int, workers: i
         "events": len(latencies),
         "events_per_second": round(len(latencies) / elapsed, 1),
         "min_10s_window_events_per_second": min(windows) if windows else None,
-        "latency_ms": {q: round(_quantile(latencies, p) * 1000, 2)
-                       for q, p in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))},
+        "latency_ms": _percentiles_ms(latencies),
+        "latency_ms_by_kind": {label: {"n": len(values), **_percentiles_ms(values)}
+                               for label, values in sorted(by_kind.items())},
         # CPU of this process only (service, store, HTTP clients; the fakes run in the child process):
         # the service's own cost per event, and the rate one core could sustain at that cost.
         "client_cpu_ms_per_event": round(cpu / len(latencies) * 1000, 2),
         "client_cpu_bound_events_per_second": round(len(latencies) / cpu, 1),
+        # CPU of the fakes' process (SAP and Shopify servers) over the same run.
+        "fake_cpu_ms_per_event": round(fake_counts.pop("cpu_seconds") / len(latencies) * 1000, 2),
         "first_answers": dict(outcomes),
         "stored_outcomes": final,
         "rejections": dict(rejected),
         "queued_left_after_replay": final.get(Outcome.QUEUED.value, 0),
         "replays": [r["replay"] for r in results],
         "fake": fake_counts,
-        "machine": {"cpus": mp.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {"cpus": mp.cpu_count(), "python": sys.version.split()[0],
+                    "load_average_before": [round(x, 2) for x in load_before]},
     }
 
 
@@ -182,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
+    unfinished = {o: n for o, n in results["stored_outcomes"].items()
+                  if o in ("queued", "rejected", "dead_lettered")}
+    if unfinished:
+        print(f"not every event ended linked, created or needs_review: {unfinished}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,55 +12,12 @@ import pytest
 from identity.adapters import SapB1Client, ShopifyClient, webhook_hmac
 from identity.sync import SqliteStore, SyncService
 from tests.adapters.conftest import _loopback_only, sap_settings, serve, shopify_settings
-from tests.adapters.fakes.sap_b1 import SPECIALS, SapB1Fake, StartResponse, generate_partners
+from tests.adapters.fakes.sap_b1 import SPECIALS, WritableSapFake, generate_partners
 from tests.adapters.fakes.shopify import ShopifyFake, load_schema
 
 __all__ = ["_loopback_only"]  # the adapters' autouse guard: no host but 127.0.0.1
 
 SECRET = "whsec-sync-tests"
-
-
-class WritableSapFake(SapB1Fake):
-    """The adapters' SAP fake plus ``POST BusinessPartners`` and a ``down`` / ``slow`` switch.
-
-    ``created`` lists every CardCode created (a duplicate creation would show twice, but a second POST
-    of an existing code answers 400 with code -2035, as the Service Layer does).
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.down = False
-        self.slow = 0.0
-        self.created: list[str] = []
-        self.posts = 0
-        self.finds = 0
-
-    def __call__(self, environ: dict[str, Any], start: StartResponse) -> list[bytes]:
-        if self.slow:
-            time.sleep(self.slow)
-        if self.down:
-            return self._error(start, 503, -1, "Service temporarily unavailable")
-        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        if method == "GET" and path == f"/b1s/{self.version}/BusinessPartners":
-            with self.lock:
-                self.finds += 1
-        if method != "POST" or path != f"/b1s/{self.version}/BusinessPartners":
-            return super().__call__(environ, start)
-        session = self._session(environ)
-        with self.lock:
-            valid = session is not None and session in self.sessions
-        if not valid:
-            return self._error(start, 401, 301, "Invalid session or session already timeout.")
-        body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
-        with self.lock:
-            self.posts += 1
-            if any(p["CardCode"] == body["CardCode"] for p in self.partners):
-                return self._error(start, 400, -2035, "This entry already exists in the following tables")
-            partner = {"Phone1": "", "Phone2": "", "Cellular": "", "EmailAddress": "", "PriceListNum": 1,
-                       "DiscountPercent": 0.0, "ContactEmployees": [], **body}
-            self.partners.append(partner)
-            self.created.append(body["CardCode"])
-        return self._json(start, 201, partner)
 
 
 def small_partners() -> list[dict[str, Any]]:

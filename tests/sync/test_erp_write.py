@@ -10,7 +10,8 @@ from identity import RemoteServerError
 from identity.adapters import AsyncSapB1Client, SapB1Client
 from identity.sync._erp import partner_body, partner_code
 from tests.adapters.conftest import sap_settings, serve
-from tests.sync.conftest import WritableSapFake, small_partners
+from tests.adapters.fakes.sap_b1 import WritableSapFake
+from tests.sync.conftest import small_partners
 
 
 def test_create_partner_is_idempotent_on_card_code() -> None:

@@ -4,6 +4,12 @@ It evaluates the OData ``$filter`` subset the adapter sends (``eq``/``ne``, ``an
 string literals with doubled quotes, field-to-field comparisons in cross joins) and ``$select`` over
 generated partners, pages with ``Prefer: odata.maxpagesize`` and ``$skip``, and answers errors in the v1 or
 v2 body shape. Fault knobs: ``expire_session_after``, ``fail_next``, ``delay_next``, ``malformed_next``.
+:class:`WritableSapFake` adds ``POST BusinessPartners`` and ``down`` / ``slow`` switches (the sync tests).
+
+A ``$filter`` is answered from a :class:`PartnerIndex` (partners by field value) instead of a scan: the
+index narrows the partners to candidates and the filter is then evaluated on those, in order, exactly as
+a scan would, so the answer (rows, order, paging, errors) is the scan's. Partners are indexed as they are
+created; after editing ``partners`` by hand, call :meth:`SapB1Fake.reindex`.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -254,6 +261,125 @@ def evaluate(node: Node, resolve: Callable[[str], Any], case_insensitive: bool) 
     return (left == right) if kind == "eq" else (left != right)
 
 
+def filter_fields(node: Node) -> set[str]:
+    """Every field name a filter tree refers to."""
+    if node[0] in ("or", "and", "eq", "ne"):
+        return filter_fields(node[1]) | filter_fields(node[2])
+    return {node[1]} if node[0] == "field" else set()
+
+
+class PartnerIndex:
+    """Positions of partners in a list by field value, so a ``$filter`` need not scan every partner.
+
+    :meth:`candidates` over-approximates the partners a filter can match: every ``Field eq literal``
+    clause is looked up, ``or`` unites and ``and`` intersects the sets, and anything else (``ne``,
+    field-to-field comparisons, a field holding lists) leaves "every partner". Partners lacking a field the
+    filter names are always candidates, so that evaluating them raises the scan's "unknown property"
+    error. Per-field indexes are built on first use and extended by :meth:`sync` as partners are appended.
+
+    Examples
+    --------
+    >>> rows = [{"CardCode": "C1", "Email": "A@x"}, {"CardCode": "C2", "Email": "b@x"}]
+    >>> index = PartnerIndex(rows)
+    >>> index.candidates(parse_filter("Email eq 'a@x'"), case_insensitive=True)
+    [0]
+    >>> index.candidates(parse_filter("Email eq 'a@x'"), case_insensitive=False)
+    []
+    """
+
+    def __init__(self, partners: list[dict[str, Any]]) -> None:
+        self.partners = partners
+        self._lock = threading.RLock()
+        self._size = 0
+        self._by_keys: dict[frozenset[str], list[int]] = {}  # partners grouped by the fields they have
+        self._values: dict[tuple[str, bool], dict[Hashable, set[int]] | None] = {}  # None: unhashable
+        self.sync()
+
+    def covers(self, partners: list[dict[str, Any]]) -> bool:
+        """Whether this index can follow ``partners`` (the same list, not shortened since)."""
+        return partners is self.partners and len(partners) >= self._size
+
+    def sync(self) -> None:
+        """Index the partners appended since the last call."""
+        with self._lock:
+            self._sync()
+
+    def _sync(self) -> None:
+        for position in range(self._size, len(self.partners)):
+            partner = self.partners[position]
+            self._by_keys.setdefault(frozenset(partner), []).append(position)
+            for (name, folded), table in self._values.items():
+                if table is not None:
+                    self._values[name, folded] = self._add(table, name, folded, position, partner)
+        self._size = len(self.partners)
+
+    @staticmethod
+    def _key(value: Any, folded: bool) -> Any:
+        return value.casefold() if folded and isinstance(value, str) else value
+
+    def _add(
+        self, table: dict[Hashable, set[int]], name: str, folded: bool, position: int, partner: dict[str, Any]
+    ) -> dict[Hashable, set[int]] | None:
+        if name not in partner:
+            return table  # such partners are candidates anyway (see _lacking)
+        try:
+            table.setdefault(self._key(partner[name], folded), set()).add(position)
+        except TypeError:  # a list or dict value: this field cannot be looked up
+            return None
+        return table
+
+    def _table(self, name: str, folded: bool) -> dict[Hashable, set[int]] | None:
+        if (name, folded) not in self._values:
+            table: dict[Hashable, set[int]] | None = {}
+            for position in range(self._size):
+                if table is None:
+                    break
+                table = self._add(table, name, folded, position, self.partners[position])
+            self._values[name, folded] = table
+        return self._values[name, folded]
+
+    def _lookup(self, node: Node, folded: bool) -> AbstractSet[int] | None:
+        # the sets returned may be the index's own: combine them (& |) into new ones, never change them
+        kind = node[0]
+        if kind in ("or", "and"):
+            left, right = self._lookup(node[1], folded), self._lookup(node[2], folded)
+            if kind == "and":
+                return left if right is None else right if left is None else left & right
+            return None if left is None or right is None else left | right
+        if kind != "eq":
+            return None
+        sides = {node[1][0]: node[1][1], node[2][0]: node[2][1]}
+        literal = sides.get("str", sides.get("num"))
+        if "field" not in sides or literal is None or len(sides) != 2:
+            return None
+        table = self._table(sides["field"], folded)
+        if table is None:
+            return None
+        return table.get(self._key(literal, folded), frozenset())
+
+    def _lacking(self, fields: set[str]) -> set[int]:
+        return {p for keys, positions in self._by_keys.items() if not fields <= keys for p in positions}
+
+    def candidates(self, node: Node, *, case_insensitive: bool) -> Sequence[int]:
+        """Positions, in order, of the partners that may match ``node`` (a superset of the matches)."""
+        with self._lock:
+            self._sync()
+            found = self._lookup(node, case_insensitive)
+            if found is None:
+                return range(self._size)
+            return sorted(found | self._lacking(filter_fields(node)))
+
+    def first(self, field: str, value: str) -> int | None:
+        """Position of the first partner whose ``field`` equals ``value`` (case-sensitively), or None."""
+        with self._lock:
+            self._sync()
+            table = self._table(field, False)
+            if table is None:
+                return next((i for i in range(self._size) if self.partners[i].get(field) == value), None)
+            positions = table.get(value)
+            return min(positions) if positions else None
+
+
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -279,7 +405,7 @@ class SapB1Fake:
         self.link_style = link_style
         self.company_db, self.username, self.password = company_db, username, password
         self.sessions: dict[str, int] = {}  # session id -> requests served
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.logins = 0
         self.logouts = 0
         self.requests: list[tuple[str, str, str]] = []
@@ -290,6 +416,19 @@ class SapB1Fake:
         self.delay_queue: list[float] = []
         self.malformed_next = 0
         self.huge_next = 0
+        self._index = PartnerIndex(self.partners)
+
+    def reindex(self) -> None:
+        """Rebuild the partner index (needed only after editing ``partners`` in place by hand)."""
+        with self.lock:
+            self._index = PartnerIndex(self.partners)
+
+    def _indexed(self) -> PartnerIndex:
+        """The index of ``partners``, rebuilt if the list was replaced or shortened."""
+        with self.lock:
+            if not self._index.covers(self.partners):
+                self._index = PartnerIndex(self.partners)
+            return self._index
 
     # knobs ---------------------------------------------------------------------------------------
     def fail_next(self, n: int, status: int = 503) -> None:
@@ -444,7 +583,12 @@ class SapB1Fake:
         rows = self.partners
         if params.get("$filter"):
             tree = parse_filter(params["$filter"])
-            rows = [p for p in rows if evaluate(tree, lambda f, p=p: self._field(p, f), ci)]
+            partners = self.partners
+            rows = [
+                p
+                for p in (partners[i] for i in self._indexed().candidates(tree, case_insensitive=ci))
+                if evaluate(tree, lambda f, p=p: self._field(p, f), ci)
+            ]
         skip = int(params.get("$skip", "0") or 0)
         size = self._page_size(environ)
         page = rows[skip : skip + size]
@@ -469,11 +613,12 @@ class SapB1Fake:
         return partner[name]
 
     def _by_key(self, start: StartResponse, key: str, query: str) -> list[bytes]:
-        for p in self.partners:
-            if p["CardCode"] == key:
-                params = {k: v[0] for k, v in parse_qs(query).items()}
-                select = [s for s in params.get("$select", "").split(",") if s]
-                return self._json(start, 200, {k: p.get(k) for k in select} if select else p)
+        position = self._indexed().first("CardCode", key)
+        if position is not None:
+            p = self.partners[position]
+            params = {k: v[0] for k, v in parse_qs(query).items()}
+            select = [s for s in params.get("$select", "").split(",") if s]
+            return self._json(start, 200, {k: p.get(k) for k in select} if select else p)
         return self._error(start, 404, -2028, "No matching records found (ODBC -2028)")
 
     def _crossjoin(self, start: StartResponse, body: dict[str, Any], ci: bool) -> list[bytes]:
@@ -505,3 +650,47 @@ class SapB1Fake:
         return self._json(
             start, 200, {"odata.metadata": "$metadata#Collection(Edm.ComplexType)", "value": out}
         )
+
+
+class WritableSapFake(SapB1Fake):
+    """The SAP fake plus ``POST BusinessPartners`` and a ``down`` / ``slow`` switch (the sync tests).
+
+    ``created`` lists every CardCode created (a duplicate creation would show twice, but a second POST
+    of an existing code answers 400 with code -2035, as the Service Layer does). ``posts`` counts the POSTs
+    and ``finds`` the ``GET BusinessPartners`` queries.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.down = False
+        self.slow = 0.0
+        self.created: list[str] = []
+        self.posts = 0
+        self.finds = 0
+
+    def __call__(self, environ: dict[str, Any], start: StartResponse) -> list[bytes]:
+        if self.slow:
+            time.sleep(self.slow)
+        if self.down:
+            return self._error(start, 503, -1, "Service temporarily unavailable")
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        if method == "GET" and path == f"/b1s/{self.version}/BusinessPartners":
+            with self.lock:
+                self.finds += 1
+        if method != "POST" or path != f"/b1s/{self.version}/BusinessPartners":
+            return super().__call__(environ, start)
+        session = self._session(environ)
+        with self.lock:
+            valid = session is not None and session in self.sessions
+        if not valid:
+            return self._error(start, 401, 301, "Invalid session or session already timeout.")
+        body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
+        with self.lock:
+            self.posts += 1
+            if self._indexed().first("CardCode", body["CardCode"]) is not None:
+                return self._error(start, 400, -2035, "This entry already exists in the following tables")
+            partner = {"Phone1": "", "Phone2": "", "Cellular": "", "EmailAddress": "", "PriceListNum": 1,
+                       "DiscountPercent": 0.0, "ContactEmployees": [], **body}
+            self.partners.append(partner)
+            self.created.append(body["CardCode"])
+        return self._json(start, 201, partner)

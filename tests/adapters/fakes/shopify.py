@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSchema, build_schema, execute, parse, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_schema, execute, parse, validate
 
 StartResponse = Callable[..., Any]
 SCHEMA_PATH = (
@@ -72,6 +72,9 @@ class ShopifyFake:
         self.bulk_polls = 2
         self.operations: list[str] = []
         self.validation_errors: list[str] = []
+        # query text -> its parsed document and validation errors (the adapter sends a few texts, over and
+        # over; parsing and validating one against the Admin schema costs ten times executing it)
+        self._checked: dict[str, tuple[DocumentNode, list[GraphQLError]]] = {}
         self.tokens_seen: list[str | None] = []
         # fault knobs
         self.throttle_next = 0
@@ -374,6 +377,17 @@ class ShopifyFake:
             },
         }
 
+    def _check(self, query: str) -> tuple[DocumentNode, list[GraphQLError]]:
+        """``query`` parsed (raising the parser's :class:`GraphQLError`) and its validation errors; cached."""
+        checked = self._checked.get(query)
+        if checked is None:
+            document = parse(query)
+            checked = (document, list(validate(self.schema, document)))
+            if len(self._checked) >= 1024:
+                self._checked.clear()
+            self._checked[query] = checked
+        return checked
+
     # WSGI ----------------------------------------------------------------------------------------
     @staticmethod
     def _respond(
@@ -432,11 +446,10 @@ class ShopifyFake:
             return self._respond(start, "200 OK", b'{"data": {"customerByIdentifier": {"id": ')
         request = json.loads(body)
         try:
-            document = parse(request["query"])
+            document, errors = self._check(request["query"])
         except GraphQLError as exc:
             self.validation_errors.append(exc.message)
             return self._respond(start, "200 OK", json.dumps({"errors": [{"message": exc.message}]}).encode())
-        errors = validate(self.schema, document)
         if errors:
             self.validation_errors.extend(e.message for e in errors)
             out = {
