@@ -613,6 +613,14 @@ def _discount(card_code: str, payload: Any) -> Discount:
     )
 
 
+def _changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    if not changes:
+        raise ValueError("update_partner needs at least one property to change")
+    if "CardCode" in changes:
+        raise ValueError("a partner's CardCode cannot be changed")
+    return dict(changes)
+
+
 #: Service Layer error code for "This entry already exists in the following tables".
 ALREADY_EXISTS = "-2035"
 
@@ -780,6 +788,20 @@ class SapB1Client(_Base):
             raise
         return True
 
+    def update_partner(self, card_code: str, changes: Mapping[str, Any]) -> None:
+        """``PATCH BusinessPartners('<CardCode>')`` with only the given properties; the rest stay as they are.
+
+        Idempotent: sending the same changes twice leaves the same partner. A missing partner raises
+        :class:`~identity.NotFoundError`; an unknown or invalid property :class:`~identity.RemoteValidationError`.
+
+        Examples
+        --------
+        >>> # erp.update_partner("C0001", {"EmailAddress": "ann.lee@example.com"})
+        """
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        body = _changes(changes)
+        self._call(lambda: self._proto.request("PATCH", url, json_body=body))
+
     def close(self) -> None:
         """Log out (best effort) and close the HTTP client if we own it."""
         try:
@@ -914,6 +936,12 @@ class AsyncSapB1Client(_Base):
                 return False
             raise
         return True
+
+    async def update_partner(self, card_code: str, changes: Mapping[str, Any]) -> None:
+        """Async twin of :meth:`SapB1Client.update_partner`."""
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        body = _changes(changes)
+        await self._call(lambda: self._proto.request("PATCH", url, json_body=body))
 
     async def aclose(self) -> None:
         """Log out (best effort) and close the HTTP client if we own it."""

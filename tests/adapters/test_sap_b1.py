@@ -33,7 +33,7 @@ from identity.adapters.sap_b1 import (
     parse_error,
 )
 from tests.adapters.conftest import SAP_OPENAPI, sap_settings, serve
-from tests.adapters.fakes.sap_b1 import SapB1Fake, evaluate, parse_filter
+from tests.adapters.fakes.sap_b1 import SPECIALS, SapB1Fake, evaluate, parse_filter
 
 PASSWORD = "s3cret-Pa55"
 
@@ -250,6 +250,33 @@ def test_discount_for(erp: SapB1Client) -> None:
     with pytest.raises(NotFoundError) as info:
         erp.discount_for("NOPE")
     assert info.value.code == "-2028"
+
+
+def test_update_partner_patches_only_the_given_properties_sync_and_async() -> None:
+    fake = SapB1Fake(partners=[dict(p) for p in SPECIALS])  # its own fake: the module's stays unchanged
+    with serve(fake) as url:
+        with SapB1Client(sap_settings(url, retry_attempts=1)) as erp:
+            for _ in range(2):  # idempotent: the same change twice leaves the same partner
+                erp.update_partner("C'OB01", {"EmailAddress": "sean@example.ie", "Cellular": "+353861234567"})
+            assert [r.source_id for r in erp.find_customers(email="SEAN@example.ie")] == ["C'OB01"]
+            with pytest.raises(NotFoundError):
+                erp.update_partner("NOPE", {"EmailAddress": "x@example.com"})
+            with pytest.raises(RemoteValidationError, match="NoSuchField"):
+                erp.update_partner("C90001", {"NoSuchField": 1})
+            with pytest.raises(ValueError, match="at least one"):
+                erp.update_partner("C90001", {})
+
+        async def rename() -> None:
+            async with AsyncSapB1Client(sap_settings(url, retry_attempts=1)) as client:
+                await client.update_partner("C90001", {"CardName": "SMITH, JON"})
+
+        asyncio.run(rename())
+    sean = next(p for p in fake.partners if p["CardCode"] == "C'OB01")
+    assert (sean["EmailAddress"], sean["Cellular"], sean["Phone1"]) == (
+        "sean@example.ie", "+353861234567", "(212) 555-0100")
+    assert next(p for p in fake.partners if p["CardCode"] == "C90001")["CardName"] == "SMITH, JON"
+    patches = [(method, path) for method, path, _ in fake.requests if method == "PATCH"]
+    assert patches[:2] == [("PATCH", "/b1s/v1/BusinessPartners('C''OB01')")] * 2 and len(patches) == 5
 
 
 def test_logout_on_close(fake: SapB1Fake, url: str) -> None:

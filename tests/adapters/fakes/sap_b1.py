@@ -258,7 +258,8 @@ def evaluate(node: Node, resolve: Callable[[str], Any], case_insensitive: bool) 
 
 
 class SapB1Fake:
-    """WSGI app: ``Login``, ``Logout``, ``BusinessPartners`` (set and by key), ``QueryService_PostQuery``."""
+    """WSGI app: ``Login``, ``Logout``, ``BusinessPartners`` (set, by key, ``PATCH`` by key),
+    ``QueryService_PostQuery``."""
 
     def __init__(
         self,
@@ -398,6 +399,8 @@ class SapB1Fake:
             m = re.fullmatch(r"BusinessPartners\('((?:[^']|'')*)'\)", resource)
             if m and method == "GET":
                 return self._by_key(start, m.group(1).replace("''", "'"), query)
+            if m and method == "PATCH":
+                return self._patch(start, m.group(1).replace("''", "'"), body)
             if resource == "QueryService_PostQuery" and method == "POST":
                 return self._crossjoin(start, json.loads(body), case_insensitive)
         except FilterError as exc:
@@ -475,6 +478,24 @@ class SapB1Fake:
                 select = [s for s in params.get("$select", "").split(",") if s]
                 return self._json(start, 200, {k: p.get(k) for k in select} if select else p)
         return self._error(start, 404, -2028, "No matching records found (ODBC -2028)")
+
+    def _patch(self, start: StartResponse, key: str, body: bytes) -> list[bytes]:
+        """``PATCH BusinessPartners('key')``: change the given properties in place; 204 No Content."""
+        try:
+            changes = json.loads(body)
+        except ValueError:
+            return self._error(start, 400, -1000, "Malformed JSON body")
+        with self.lock:
+            partner = next((p for p in self.partners if p["CardCode"] == key), None)
+            if partner is None:
+                return self._error(start, 404, -2028, "No matching records found (ODBC -2028)")
+            unknown = sorted(set(changes) - set(partner))
+            if unknown or "CardCode" in changes:
+                name = unknown[0] if unknown else "CardCode"
+                return self._error(start, 400, -1000, f"Property '{name}' of 'BusinessPartner' is invalid")
+            partner.update(changes)
+        start("204 No Content", [])
+        return []
 
     def _crossjoin(self, start: StartResponse, body: dict[str, Any], ci: bool) -> list[bytes]:
         if body.get("QueryPath") != "$crossjoin(BusinessPartners,BusinessPartners/ContactEmployees)":
