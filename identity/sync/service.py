@@ -54,6 +54,7 @@ from identity._exceptions import (
     AdapterError,
     AuthenticationError,
     CircuitOpenError,
+    IdempotencyConflict,
     RateLimitedError,
     RemoteServerError,
     RemoteValidationError,
@@ -155,9 +156,11 @@ class ReconcileReport:
 
     ``unlinked`` Shopify customers were queued for linking (and linked by the replay that followed,
     see ``replay``); ``stale_links`` pointed at a customer or partner that no longer exists and were
-    removed; ``mismatched`` links join records whose emails and phones no longer share any value (reported,
-    not changed: a person may have changed their email in one system); ``erp_only`` ERP customers have no
-    linked Shopify customer (reported: pushing ERP customers to Shopify is a business decision).
+    removed; ``mismatched`` links join records whose emails and phones no longer share any value (phones
+    compared as E.164) and were queued to be matched afresh (relinked to the one partner that matches, else
+    ``needs_review`` with the link dropped); ``erp_only`` ERP customers have no linked Shopify customer
+    (reported only: pushing ERP customers to Shopify is a business decision). The lists name what was
+    found; with ``repair=False`` nothing was changed.
 
     Examples
     --------
@@ -199,6 +202,20 @@ def _hash(data: bytes) -> str:
 def _content_hash(email: str | None, phone: str | None, first: str | None, last: str | None) -> str:
     norm = [(v or "").strip().lower() for v in (email, phone, first, last)]
     return _hash(json.dumps(norm).encode())
+
+
+def _share_contact(a: CustomerRecord, b: CustomerRecord, region: str) -> bool:
+    """False when both records have emails and none is shared, and no phone is shared (as E.164)."""
+    emails_a = {e.strip().lower() for e in a.emails}
+    emails_b = {e.strip().lower() for e in b.emails}
+    if not (emails_a and emails_b) or emails_a & emails_b:
+        return True
+    from normalizers.phone import e164_many
+
+    def phones(record: CustomerRecord) -> set[str]:
+        return {e or p.strip() for p, e in zip(record.phones, e164_many(record.phones, region=region), strict=True)}
+
+    return bool(phones(a) & phones(b))
 
 
 def _customer_from_payload(topic: str, payload: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -368,42 +385,47 @@ class SyncService:
         """Compare every ERP customer with every Shopify customer and the stored links; repair drift.
 
         Reads all ERP customers (``iter_customers``) and all Shopify customers (bulk export). With
-        ``repair`` (the default), stale links are removed and every unlinked Shopify customer is queued as
-        event ``reconcile:<run_id>:<shopify id>`` and the outbox replayed, so each ends in an explicit
-        outcome like any webhook. Running it again with the same ``run_id`` queues nothing twice.
+        ``repair`` (the default):
+
+        - stale links (to a customer or partner that no longer exists) are removed, and every unlinked
+          Shopify customer is queued as event ``reconcile:<run_id>:<shopify id>`` to be linked (or its
+          ERP partner created) like any webhook;
+        - every mismatched link (emails and phones no longer share any value) is queued the same way to be
+          matched afresh: relinked when exactly one ERP partner matches, otherwise ``needs_review`` with
+          the link dropped; no ERP partner is created for it;
+        - the outbox is replayed, so each of these events ends in an explicit outcome.
+
+        ERP customers without a linked Shopify customer (``erp_only``) are only counted: pushing ERP
+        customers into Shopify is a business decision, not drift to repair. Running it again with the same
+        ``run_id`` queues nothing twice.
+
+        Examples
+        --------
+        .. code-block:: python
+
+            report = service.reconcile(run_id="2026-05-06")
+            print(report.drift, report.mismatched, report.replay)
+            report = service.reconcile(repair=False)      # the report only, nothing changed
         """
         run_id = run_id or time.strftime("%Y%m%dT%H%M%S", time.gmtime(self._clock()))
         erp = {r.source_id: r for r in self.sap.iter_customers()}
         shop = {r.source_id: r for r in self.shopify.export_customers()}
         links = self.store.links()
         stale = sorted(s for s, card in links.items() if s not in shop or card not in erp)
-        mismatched = []
-        for shopify_id, card in sorted(links.items()):
-            if shopify_id in stale:
-                continue
-            a, b = shop[shopify_id], erp[card]
-            emails_a = {e.strip().lower() for e in a.emails}
-            emails_b = {e.strip().lower() for e in b.emails}
-            if (emails_a and emails_b and not emails_a & emails_b) and not set(a.phones) & set(b.phones):
-                mismatched.append(shopify_id)
+        region = self.sap.settings.region
+        mismatched = sorted(s for s, card in links.items()
+                            if s not in stale and not _share_contact(shop[s], erp[card], region))
         unlinked = sorted(s for s in shop if s not in links)
         report_replay: ReplayReport | None = None
         if repair:
             for shopify_id in stale:
                 self.store.delete_link(shopify_id)
             for shopify_id in unlinked + stale:
-                record = shop.get(shopify_id)
-                if record is None:
-                    continue
-                fields = {"shopify_id": shopify_id, "email": record.emails[0] if record.emails else None,
-                          "phone": record.phones[0] if record.phones else None,
-                          "first_name": record.first_name, "last_name": record.last_name}
-                key = f"reconcile:{run_id}:{shopify_id}"
-                self.store.record_event(
-                    key, kind="reconcile", topic="reconcile", payload_hash=_hash(json.dumps(fields).encode()),
-                    outcome=Outcome.QUEUED, reason="unlinked in reconciliation", customer_key=shopify_id,
-                    outbox=[(shopify_id, ERP_CUSTOMER, fields)],
-                )
+                if shopify_id in shop:
+                    self._queue_reconcile(run_id, shop[shopify_id], "unlinked in reconciliation")
+            for shopify_id in mismatched:
+                self._queue_reconcile(run_id, shop[shopify_id], "mismatched link in reconciliation",
+                                      rematch=True)
             report_replay = self.replay()
         linked_erp = set(self.store.links().values()) if repair else set(links.values())
         report = ReconcileReport(
@@ -414,6 +436,29 @@ class SyncService:
         log_event(logger, "sync.reconcile", run_id=run_id, drift=report.drift, unlinked=len(unlinked),
                   stale_links=len(stale), mismatched=len(mismatched), erp_only=report.erp_only)
         return report
+
+    def _queue_reconcile(
+        self, run_id: str, record: CustomerRecord, reason: str, *, rematch: bool = False
+    ) -> None:
+        """Queue one customer as event ``reconcile:<run_id>:<shopify id>`` (once per run)."""
+        shopify_id = record.source_id
+        fields: dict[str, Any] = {
+            "shopify_id": shopify_id, "email": record.emails[0] if record.emails else None,
+            "phone": record.phones[0] if record.phones else None, "first_name": record.first_name,
+            "last_name": record.last_name,
+        }
+        if rematch:
+            fields["rematch"] = True
+        key = f"reconcile:{run_id}:{shopify_id}"
+        try:
+            self.store.record_event(
+                key, kind="reconcile", topic="reconcile", payload_hash=_hash(json.dumps(fields).encode()),
+                outcome=Outcome.QUEUED, reason=reason, customer_key=shopify_id,
+                outbox=[(shopify_id, ERP_CUSTOMER, fields)],
+            )
+        except IdempotencyConflict:
+            # this run already queued this customer, as it looked then (e.g. unlinked, since linked)
+            log_event(logger, "reconcile.already_queued", key=key)
 
     def status(self) -> dict[str, Any]:
         """Outcome counts in the store, queue depth, circuit states and the in-process counters."""
@@ -556,7 +601,9 @@ class SyncService:
 
     def _run_item(self, item: OutboxItem) -> str:
         try:
-            if item.action == ERP_CUSTOMER:
+            if item.action == ERP_CUSTOMER and item.payload.get("rematch"):
+                result = self._rematch(item.payload)
+            elif item.action == ERP_CUSTOMER:
                 result = self._erp_customer(item.payload)
             elif item.action == VOICE_ORDER:
                 result = self._voice_order(item.payload)
@@ -617,6 +664,29 @@ class SyncService:
         create_partner(self.sap, body)
         return _Result(Outcome.CREATED, f"created ERP partner {own_code}",
                        {"card_code": own_code, "shopify_id": shopify_id}, link=(shopify_id, own_code))
+
+    def _rematch(self, c: Mapping[str, Any]) -> _Result:
+        """Match a customer whose link no longer holds (reconcile) afresh: relink to exactly one partner,
+        else ``needs_review``. The old link is dropped either way; no ERP partner is created."""
+        shopify_id = str(c["shopify_id"])
+        previous = self.store.get_link(shopify_id)
+        detail: dict[str, Any] = {"shopify_id": shopify_id, "previous_card_code": previous}
+        email, phone = c.get("email"), c.get("phone")
+        matches = sorted(r.source_id for r in self.sap.find_customers(phone=phone, email=email)) if (
+            email or phone) else []
+        if len(matches) == 1:
+            result = _Result(Outcome.LINKED, f"re-matched ERP partner {matches[0]} (was {previous})",
+                             {**detail, "card_code": matches[0]}, link=(shopify_id, matches[0]))
+        else:
+            why = ("no email or phone to match on" if not (email or phone)
+                   else f"{len(matches)} ERP partners match" if matches else "no ERP partner matches")
+            result = _Result(Outcome.NEEDS_REVIEW, f"{why}; link to {previous} dropped",
+                             {**detail, "candidates": matches})
+        # after the remote reads, so a failure leaves the link as it was; the new one is written with the
+        # outcome (a crash in between leaves the item pending, and its replay ends the same way)
+        if previous is not None:
+            self.store.delete_link(shopify_id)
+        return result
 
     def _voice_order(self, payload: Mapping[str, Any]) -> _Result:
         order = VoiceOrder.model_validate(payload)
