@@ -21,7 +21,9 @@ Outcomes
 ``linked``
     The customer was matched to exactly one existing ERP business partner (by phone or email, through the
     adapter's six phone formats), and the link Shopify id -> ``CardCode`` is stored. Also the answer to a
-    webhook that only echoes one of our own writes (reason ``"echo of our own write"``).
+    webhook that only echoes one of our own writes (reason ``"echo of our own write"``), and to
+    ``customers/update`` of a linked customer (its changed contact fields pushed to the partner, see
+    ``push_contact_updates``).
 ``created``
     No ERP partner matched, so one was created (``CardCode`` from :func:`partner_code`); or, for a voice
     order, the caller was new to Shopify and we created the customer there with ``customerSet``.
@@ -61,10 +63,10 @@ from identity._exceptions import (
     TransportError,
 )
 from identity._records import CustomerRecord
-from identity.adapters.sap_b1 import SapB1Client
+from identity.adapters.sap_b1 import SapB1Client, odata_literal
 from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
 from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
-from identity.sync._erp import create_partner, partner_body, partner_code
+from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
 from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SqliteStore
 
@@ -270,6 +272,11 @@ class SyncService:
         Larger webhook bodies are rejected before hashing.
     metrics : SyncMetrics, optional
         Counters to update (a fresh one by default).
+    push_contact_updates : bool
+        On ``customers/update`` of a customer already linked, push the contact fields that differ from the
+        ERP partner (email, phone, first and last name) to the partner (``PATCH BusinessPartners``), queued
+        and replayed like any ERP work. Costs one ERP read per such update. See
+        :func:`identity.sync._erp.contact_changes` for what counts as a change.
 
     Examples
     --------
@@ -298,6 +305,7 @@ class SyncService:
         max_body_bytes: int = MAX_WEBHOOK_BYTES,
         metrics: SyncMetrics | None = None,
         rng: random.Random | None = None,
+        push_contact_updates: bool = True,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -312,6 +320,7 @@ class SyncService:
         self.max_body_bytes = max_body_bytes
         self.metrics = metrics or SyncMetrics()
         self._rng = rng or random.Random()
+        self.push_contact_updates = push_contact_updates
         self._work_lock = threading.RLock()
 
     # entry points --------------------------------------------------------------------------------
@@ -529,7 +538,8 @@ class SyncService:
         else:
             stored, is_new = self.store.record_event(
                 key, kind="webhook", topic=event.topic, payload_hash=body_hash, outcome=Outcome.QUEUED,
-                reason="accepted", customer_key=shopify_id, outbox=[(shopify_id, ERP_CUSTOMER, customer)],
+                reason="accepted", customer_key=shopify_id,
+                outbox=[(shopify_id, ERP_CUSTOMER, {**customer, "topic": event.topic})],
             )
         if not is_new:
             self.metrics.duplicate()
@@ -644,7 +654,16 @@ class SyncService:
         card = self.store.get_link(shopify_id)
         if card is not None:
             outcome = Outcome.CREATED if shopify_created else Outcome.LINKED
-            return _Result(outcome, "already linked", {"card_code": card, "shopify_id": shopify_id})
+            detail: dict[str, Any] = {"card_code": card, "shopify_id": shopify_id}
+            if c.get("topic") != "customers/update" or not self.push_contact_updates:
+                return _Result(outcome, "already linked", detail)
+            pushed = self._push_contact(card, c)
+            if pushed is not None:
+                reason = (f"already linked; updated ERP partner {card}: {', '.join(pushed)}" if pushed
+                          else "already linked; ERP partner up to date")
+                return _Result(outcome, reason, {**detail, "erp_updated": pushed})
+            # the linked partner is gone from the ERP: forget the link and match again
+            self.store.delete_link(shopify_id)
         email, phone = c.get("email"), c.get("phone")
         if not email and not phone:
             return _Result(Outcome.NEEDS_REVIEW, "no email or phone to match on", {"shopify_id": shopify_id})
@@ -664,6 +683,20 @@ class SyncService:
         create_partner(self.sap, body)
         return _Result(Outcome.CREATED, f"created ERP partner {own_code}",
                        {"card_code": own_code, "shopify_id": shopify_id}, link=(shopify_id, own_code))
+
+    def _push_contact(self, card: str, c: Mapping[str, Any]) -> list[str] | None:
+        """Send the contact fields of ``c`` that differ from ERP partner ``card``; the names of the
+        properties sent (empty when it was up to date), or None when the partner no longer exists."""
+        rows = list(self.sap.query_partners(f"CardCode eq {odata_literal(card)}", CONTACT_FIELDS))
+        if not rows:
+            return None
+        changes = contact_changes(
+            rows[0], email=c.get("email"), phone=c.get("phone"), first_name=c.get("first_name"),
+            last_name=c.get("last_name"), region=self.sap.settings.region,
+        )
+        if changes:
+            self.sap.update_partner(card, changes)
+        return sorted(changes)
 
     def _rematch(self, c: Mapping[str, Any]) -> _Result:
         """Match a customer whose link no longer holds (reconcile) afresh: relink to exactly one partner,
