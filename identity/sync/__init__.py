@@ -7,7 +7,7 @@ order per customer. See :mod:`identity.sync.service` for the precise meaning of 
 
 from identity.sync._erp import partner_code
 from identity.sync.metrics import SyncMetrics
-from identity.sync.service import ReconcileReport, ReplayReport, SyncService, VoiceOrder
+from identity.sync.service import ReconcileReport, ReplayReport, SyncService, VoiceOrder, draft_order_tag
 from identity.sync.store import EventRecord, OutboxItem, Outcome, SqliteStore
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "SyncMetrics",
     "SyncService",
     "VoiceOrder",
+    "draft_order_tag",
     "partner_code",
 ]

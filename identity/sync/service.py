@@ -13,8 +13,10 @@ Every event is first made durable, then worked on:
 
 Because the outbox row is committed before any remote call, a process killed at any point loses nothing:
 the next :meth:`~SyncService.replay` picks the item up. Every remote write is idempotent (ERP partners
-get a ``CardCode`` derived from the Shopify id, Shopify customers are written with ``customerSet``, and
-draft orders are keyed locally), so running an item twice writes once.
+get a ``CardCode`` derived from the Shopify id, ERP contact updates send only what differs, Shopify
+customers are written with ``customerSet``, draft orders are keyed locally and tagged with
+:func:`draft_order_tag` so that one whose id was never stored is found again, and a draft's ERP discount
+is written only while it is missing), so running an item twice writes once.
 
 Outcomes
 --------
@@ -70,7 +72,14 @@ from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, 
 from identity.sync.metrics import SyncMetrics, log_event
 from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SqliteStore
 
-__all__ = ["CUSTOMER_TOPICS", "ReconcileReport", "ReplayReport", "SyncService", "VoiceOrder"]
+__all__ = [
+    "CUSTOMER_TOPICS",
+    "ReconcileReport",
+    "ReplayReport",
+    "SyncService",
+    "VoiceOrder",
+    "draft_order_tag",
+]
 
 logger = logging.getLogger("identity.sync")
 
@@ -87,6 +96,11 @@ RETRYABLE: tuple[type[Exception], ...] = (
 )
 ERP_CUSTOMER = "erp_customer"
 VOICE_ORDER = "voice_order"
+#: Tags of the draft orders of voice orders: every one, one taken while the ERP was down (until its ERP
+#: discount is applied), and the title of that discount.
+VOICE_TAG = "voice-order"
+ERP_PENDING_TAG = "erp-pending"
+DISCOUNT_TITLE = "ERP price tier"
 
 
 class VoiceOrder(BaseModel):
@@ -204,6 +218,21 @@ def _hash(data: bytes) -> str:
 def _content_hash(email: str | None, phone: str | None, first: str | None, last: str | None) -> str:
     norm = [(v or "").strip().lower() for v in (email, phone, first, last)]
     return _hash(json.dumps(norm).encode())
+
+
+def draft_order_tag(idempotency_key: str) -> str:
+    """The tag that finds a voice order's draft order in Shopify: ``idem-`` + 32 hex digits of its SHA-256.
+
+    It is sent with ``draftOrderCreate`` itself, so a draft whose id never reached our store (a crash, a
+    lost answer) is found with ``draftOrders(query: "tag:...")`` and reused instead of created again.
+    Shopify allows 40 characters per tag; this one has 37.
+
+    Examples
+    --------
+    >>> draft_order_tag("call-42")
+    'idem-1f8806becd7308e710f620f0907766d7'
+    """
+    return "idem-" + _hash(idempotency_key.encode())[:32]
 
 
 def _share_contact(a: CustomerRecord, b: CustomerRecord, region: str) -> bool:
@@ -349,9 +378,11 @@ class SyncService:
         The caller is found in Shopify by email, then phone, or created there with ``customerSet``
         (``created``); the ERP partner is matched (or created), its discount percent applied to a draft
         order, which is created once per idempotency key. With the ERP down the draft order is created
-        without the ERP discount and the ERP side is queued (``queued``). More than one ERP match ends
-        ``needs_review`` and creates no draft order. The same idempotency key with a different order raises
-        :class:`~identity.IdempotencyConflict`; an invalid order is ``rejected``.
+        without the ERP discount, tagged ``erp-pending``, and the ERP side is queued (``queued``); when it
+        replays, the discount is applied to the draft if it is still open, and the event's reason says so
+        either way. More than one ERP match ends ``needs_review`` and creates no draft order. The same
+        idempotency key with a different order raises :class:`~identity.IdempotencyConflict`; an invalid
+        order is ``rejected``.
         """
         started = time.perf_counter()
         try:
@@ -613,6 +644,8 @@ class SyncService:
         try:
             if item.action == ERP_CUSTOMER and item.payload.get("rematch"):
                 result = self._rematch(item.payload)
+            elif item.action == ERP_CUSTOMER and item.payload.get("draft_order_id"):
+                result = self._voice_erp(item.payload)
             elif item.action == ERP_CUSTOMER:
                 result = self._erp_customer(item.payload)
             elif item.action == VOICE_ORDER:
@@ -721,6 +754,71 @@ class SyncService:
             self.store.delete_link(shopify_id)
         return result
 
+    def _voice_erp(self, c: Mapping[str, Any]) -> _Result:
+        """The ERP side of a voice order taken while the ERP was down: link the caller, then give the draft
+        order its ERP discount."""
+        erp = self._erp_customer(c)
+        detail = {**erp.detail, "draft_order_id": c["draft_order_id"]}
+        if erp.outcome is Outcome.NEEDS_REVIEW:
+            return _Result(erp.outcome, f"{erp.reason}; draft order left without the ERP tier", detail)
+        percent = self.sap.discount_for(str(erp.detail["card_code"])).discount_percent
+        note, settled = self._settle_draft(str(c["draft_order_id"]), percent)
+        return _Result(erp.outcome, f"{erp.reason}; {note}", {**detail, **settled}, link=erp.link)
+
+    def _settle_draft(self, draft_id: str, percent: float) -> tuple[str, dict[str, Any]]:
+        """Give an open draft order the ERP discount and drop its ``erp-pending`` tag; a completed or
+        deleted draft is left alone. Returns the reason and the detail to record. Running it again
+        changes nothing (a draft already settled is not written)."""
+        draft = self.shopify.draft_order(draft_id)
+        if draft is None:
+            return (f"draft order no longer exists; ERP discount {percent:g}% not applied",
+                    {"discount_percent": 0.0, "draft_status": "DELETED"})
+        if draft.completed:
+            return (f"draft order already completed; ERP discount {percent:g}% not applied",
+                    {"discount_percent": draft.discount_percent or 0.0, "draft_status": draft.status})
+        tags = [t for t in draft.tags if t != ERP_PENDING_TAG]
+        if ERP_PENDING_TAG not in draft.tags and (percent <= 0 or draft.discount_percent == percent):
+            return "draft order already has its ERP tier", {"discount_percent": draft.discount_percent or 0.0,
+                                                            "draft_status": draft.status}
+        discount = AppliedDiscount(value=percent, title=DISCOUNT_TITLE) if percent > 0 else None
+        try:
+            updated = self.shopify.update_draft_order(draft_id, applied_discount=discount, tags=tags)
+        except RemoteValidationError:
+            again = self.shopify.draft_order(draft_id)
+            if again is None or not again.completed:
+                raise
+            return (f"draft order completed meanwhile; ERP discount {percent:g}% not applied",
+                    {"discount_percent": again.discount_percent or 0.0, "draft_status": again.status})
+        note = (f"ERP discount {percent:g}% applied to the draft order" if discount
+                else "the ERP partner has no discount; draft order no longer erp-pending")
+        return note, {"discount_percent": updated.discount_percent or 0.0, "draft_status": updated.status}
+
+    def _draft_for(
+        self, order: VoiceOrder, customer_id: str, discount: AppliedDiscount | None, *, erp_pending: bool
+    ) -> tuple[str, bool]:
+        """The id of the order's draft order, created once; and whether it came from an earlier attempt.
+
+        The draft is tagged :func:`draft_order_tag` in the create request itself; when no id is stored yet
+        a draft with that tag is looked for first, so a draft created by an attempt that died before
+        storing its id is reused, not created again.
+        """
+        key = order.idempotency_key
+        draft_id = self.store.get_draft_order(key)
+        if draft_id is not None:
+            return draft_id, True
+        tag = draft_order_tag(key)
+        found = self.shopify.find_draft_orders(f'tag:"{tag}"', first=1)
+        if found:
+            draft_id, earlier = found[0].id, True
+        else:
+            draft = self.shopify.create_draft_order(
+                customer_id, order.line_items, applied_discount=discount, note=f"voice order {key}",
+                tags=[VOICE_TAG, tag] + ([ERP_PENDING_TAG] if erp_pending else []),
+            )
+            draft_id, earlier = draft.id, False
+        self.store.record_draft_order(key, draft_id)
+        return draft_id, earlier
+
     def _voice_order(self, payload: Mapping[str, Any]) -> _Result:
         order = VoiceOrder.model_validate(payload)
         email = order.caller_email
@@ -754,31 +852,28 @@ class SyncService:
             "shopify_created": shopify_created,
         }
         erp: _Result | None = None
-        discount: AppliedDiscount | None = None
+        percent = 0.0
         erp_error: str | None = None
         try:
             erp = self._erp_customer(fields)
             if erp.outcome is Outcome.NEEDS_REVIEW:
                 return erp
             percent = self.sap.discount_for(str(erp.detail["card_code"])).discount_percent
-            if percent > 0:
-                discount = AppliedDiscount(value=percent, title="ERP price tier")
         except RETRYABLE as exc:
             erp, erp_error = None, f"{type(exc).__name__}: {exc}"
-        draft_id = self.store.get_draft_order(order.idempotency_key)
-        if draft_id is None:
-            draft = self.shopify.create_draft_order(
-                customer.source_id, order.line_items, applied_discount=discount,
-                note=f"voice order {order.idempotency_key}",
-                tags=["voice-order"] + ([] if erp is not None else ["erp-pending"]),
-            )
-            draft_id = draft.id
-            self.store.record_draft_order(order.idempotency_key, draft_id)
-        detail = {"shopify_id": customer.source_id, "draft_order_id": draft_id,
-                  "discount_percent": discount.value if discount else 0.0}
+        discount = AppliedDiscount(value=percent, title=DISCOUNT_TITLE) if percent > 0 else None
+        draft_id, earlier = self._draft_for(order, customer.source_id, discount, erp_pending=erp is None)
+        detail: dict[str, Any] = {"shopify_id": customer.source_id, "draft_order_id": draft_id,
+                                  "discount_percent": percent}
         if erp is None:
+            # the follow-up carries the draft, so the ERP discount is applied once the ERP answers
+            follow = {**fields, "draft_order_id": draft_id, "idempotency_key": order.idempotency_key}
             return _Result(Outcome.QUEUED, f"draft order created without ERP tier; ERP side queued ({erp_error})",
-                           detail, follow_up=((customer.source_id, ERP_CUSTOMER, fields),))
-        outcome = Outcome.CREATED if shopify_created else erp.outcome
+                           detail, follow_up=((customer.source_id, ERP_CUSTOMER, follow),))
         reason = ("created Shopify customer; " if shopify_created else "") + erp.reason
+        if earlier:  # made by an interrupted attempt, perhaps while the ERP was down: settle it now
+            note, settled = self._settle_draft(draft_id, percent)
+            detail.update(settled)
+            reason += f"; {note}"
+        outcome = Outcome.CREATED if shopify_created else erp.outcome
         return _Result(outcome, reason, {**detail, **erp.detail}, link=erp.link)
