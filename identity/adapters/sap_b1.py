@@ -613,6 +613,12 @@ def _discount(card_code: str, payload: Any) -> Discount:
     )
 
 
+def _partner_row(payload: Any) -> Mapping[str, Any]:
+    if not isinstance(payload, Mapping):
+        raise TransportError(f"{SYSTEM}: malformed business partner", system=SYSTEM, code="malformed")
+    return payload
+
+
 def _changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     if not changes:
         raise ValueError("update_partner needs at least one property to change")
@@ -755,6 +761,23 @@ class SapB1Client(_Base):
         """
         for row in self._pages("CardType eq 'cCustomer'", CUSTOMER_FIELDS):
             yield partner_to_record(row)
+
+    def get_partner(
+        self, card_code: str, select: Sequence[str] = CUSTOMER_FIELDS
+    ) -> Mapping[str, Any] | None:
+        """The raw ``BusinessPartners('<CardCode>')`` row with the ``select`` properties, or None if absent.
+
+        Examples
+        --------
+        >>> # erp.get_partner("C0001", ["CardCode", "EmailAddress"])
+        >>> # {'CardCode': 'C0001', 'EmailAddress': 'mary.jones1@example.com'}
+        """
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        params = {"$select": ",".join(select)}
+        try:
+            return _partner_row(self._call(lambda: self._proto.request("GET", url, params=params)))
+        except NotFoundError:
+            return None
 
     def discount_for(self, card_code: str) -> Discount:
         """The customer's ``PriceListNum`` and ``DiscountPercent``; :class:`~identity.NotFoundError` if none.
@@ -919,6 +942,17 @@ class AsyncSapB1Client(_Base):
         """Async twin of :meth:`SapB1Client.iter_customers`."""
         async for row in self._pages("CardType eq 'cCustomer'", CUSTOMER_FIELDS):
             yield partner_to_record(row)
+
+    async def get_partner(
+        self, card_code: str, select: Sequence[str] = CUSTOMER_FIELDS
+    ) -> Mapping[str, Any] | None:
+        """Async twin of :meth:`SapB1Client.get_partner`."""
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        params = {"$select": ",".join(select)}
+        try:
+            return _partner_row(await self._call(lambda: self._proto.request("GET", url, params=params)))
+        except NotFoundError:
+            return None
 
     async def discount_for(self, card_code: str) -> Discount:
         """Async twin of :meth:`SapB1Client.discount_for`."""

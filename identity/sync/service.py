@@ -65,7 +65,7 @@ from identity._exceptions import (
     TransportError,
 )
 from identity._records import CustomerRecord
-from identity.adapters.sap_b1 import SapB1Client, odata_literal
+from identity.adapters.sap_b1 import SapB1Client
 from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
 from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
@@ -720,11 +720,11 @@ class SyncService:
     def _push_contact(self, card: str, c: Mapping[str, Any]) -> list[str] | None:
         """Send the contact fields of ``c`` that differ from ERP partner ``card``; the names of the
         properties sent (empty when it was up to date), or None when the partner no longer exists."""
-        rows = list(self.sap.query_partners(f"CardCode eq {odata_literal(card)}", CONTACT_FIELDS))
-        if not rows:
+        row = self.sap.get_partner(card, CONTACT_FIELDS)
+        if row is None:
             return None
         changes = contact_changes(
-            rows[0], email=c.get("email"), phone=c.get("phone"), first_name=c.get("first_name"),
+            row, email=c.get("email"), phone=c.get("phone"), first_name=c.get("first_name"),
             last_name=c.get("last_name"), region=self.sap.settings.region,
         )
         if changes:

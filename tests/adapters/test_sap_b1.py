@@ -244,6 +244,12 @@ def test_session_expiry_mid_stream_logs_in_again_once(erp: SapB1Client, fake: Sa
     assert fake.logins >= 3  # 12 pages at 4 per session
 
 
+def test_get_partner_by_key(erp: SapB1Client) -> None:
+    assert erp.get_partner("C'OB01", ["CardCode", "EmailAddress"]) == {
+        "CardCode": "C'OB01", "EmailAddress": "Sean.O'Brien@Example.com"}
+    assert erp.get_partner("NOPE") is None
+
+
 def test_discount_for(erp: SapB1Client) -> None:
     discount = erp.discount_for("C'OB01")
     assert (discount.card_code, discount.price_list_num, discount.discount_percent) == ("C'OB01", 2, 7.5)
@@ -389,6 +395,9 @@ def test_async_client_end_to_end(fake: SapB1Fake, url: str, sleeps: list[float])
             fake.fail_next(1, 504)
             found = await erp.find_customers(phone="+1 212 555 0100", email="o'nobody@example.com")
             discount = await erp.discount_for("C90002")
+            assert await erp.get_partner("NOPE") is None
+            row = await erp.get_partner("C90002", ["CardName"])
+            assert row == {"CardName": "SMITH HOLDINGS"}
             return count, sorted(r.source_id for r in found), discount.discount_percent
 
     count, found, percent = asyncio.run(main())
