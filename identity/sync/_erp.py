@@ -15,10 +15,10 @@ from typing import Any
 
 from identity.adapters.sap_b1 import ALREADY_EXISTS, PHONE_FIELDS, SapB1Client
 
-__all__ = ["ALREADY_EXISTS", "CONTACT_FIELDS", "contact_changes", "create_partner", "partner_code"]
+__all__ = ["ALREADY_EXISTS", "CONTACT_FIELDS", "card_name", "contact_changes", "create_partner", "partner_code"]
 
-#: The ``BusinessPartner`` properties compared with a Shopify customer (and the ones an update may change,
-#: except ``Phone1``/``Phone2``, which are read but never written).
+#: The ``BusinessPartner`` properties read to compare a partner with a Shopify customer. An update writes
+#: at most ``EmailAddress``, ``Cellular`` and ``CardName`` (see :func:`contact_changes`).
 CONTACT_FIELDS: tuple[str, ...] = ("CardCode", "CardName", "EmailAddress", *PHONE_FIELDS)
 
 _DIGITS = string.digits + string.ascii_uppercase
@@ -124,7 +124,8 @@ def contact_changes(
     from normalizers.phone import e164_many
 
     changes: dict[str, str] = {}
-    if email and email.strip() and email.strip().casefold() != str(partner.get("EmailAddress") or "").strip().casefold():
+    held_email = str(partner.get("EmailAddress") or "").strip()
+    if email and email.strip() and email.strip().casefold() != held_email.casefold():
         changes["EmailAddress"] = email.strip()
     if phone and phone.strip():
         held = [str(partner.get(f) or "").strip() for f in PHONE_FIELDS]
@@ -136,9 +137,11 @@ def contact_changes(
     if name and first_name and last_name:
         theirs = parse_full_name(str(partner.get("CardName") or ""))
         ours = parse_full_name(name)
-        if theirs is None or (
-            theirs.company is None and ours is not None and {theirs.first, theirs.last} != {ours.first, ours.last}
-        ):
+        other_person = (
+            theirs is not None and theirs.company is None and ours is not None
+            and {theirs.first, theirs.last} != {ours.first, ours.last}
+        )
+        if theirs is None or other_person:
             changes["CardName"] = name
     return changes
 
