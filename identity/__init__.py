@@ -38,12 +38,15 @@ from identity.adapters import (
 from identity.sync import (
     EventRecord,
     Outcome,
+    PostgresStore,
     ReconcileReport,
     ReplayReport,
     SqliteStore,
     SyncMetrics,
     SyncService,
+    SyncStore,
     VoiceOrder,
+    open_store,
 )
 
 __all__ = [
@@ -72,6 +75,7 @@ __all__ = [
     "NotFittedError",
     "NotFoundError",
     "Outcome",
+    "PostgresStore",
     "RateLimitedError",
     "ReconcileReport",
     "RemoteServerError",
@@ -87,6 +91,7 @@ __all__ = [
     "SyncError",
     "SyncMetrics",
     "SyncService",
+    "SyncStore",
     "TransportError",
     "Verification",
     "VoiceOrder",
@@ -96,5 +101,6 @@ __all__ = [
     "mask_email",
     "mask_phone",
     "mask_text",
+    "open_store",
     "verify_webhook",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["mask_email", "mask_phone", "mask_text"]
+import re
+from urllib.parse import unquote
+
+__all__ = ["mask_email", "mask_phone", "mask_text", "mask_url", "url_passwords"]
 
 
 def mask_email(email: str | None) -> str:
@@ -62,3 +65,58 @@ def mask_text(value: str | None) -> str:
     if not value:
         return ""
     return f"{value[:1]}***"
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_QUERY_PASSWORD = re.compile(r"([?&]password=)([^&#]*)", re.IGNORECASE)
+_KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']+)", re.IGNORECASE)
+
+
+def _password_spans(url: str) -> list[tuple[int, int]]:
+    """Where the passwords of a connection URL (or ``key=value`` string) stand: ``(start, end)`` pairs."""
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return [m.span(2) for m in _KEYWORD_PASSWORD.finditer(url)]
+    spans = []
+    authority_end = url.find("/", scheme.end())
+    authority = url[scheme.end() : len(url) if authority_end < 0 else authority_end]
+    at = authority.rfind("@")  # the last one: a stray "@" in a password then stays masked
+    colon = authority.find(":", 0, max(at, 0))
+    if at >= 0 and colon >= 0:
+        spans.append((scheme.end() + colon + 1, scheme.end() + at))
+    spans += [m.span(2) for m in _QUERY_PASSWORD.finditer(url)]
+    return spans
+
+
+def mask_url(url: str) -> str:
+    """A database URL fit for a log or an error: every password in it shown as ``***``.
+
+    >>> mask_url("postgresql://sync:s3cret@127.0.0.1:5432/identity?sslmode=require")
+    'postgresql://sync:***@127.0.0.1:5432/identity?sslmode=require'
+    >>> mask_url("postgres://127.0.0.1/identity?user=sync&password=s3cret")
+    'postgres://127.0.0.1/identity?user=sync&password=***'
+    >>> mask_url("host=127.0.0.1 user=sync password='s3 cret'")
+    'host=127.0.0.1 user=sync password=***'
+    >>> mask_url("postgresql://sync@127.0.0.1/identity")
+    'postgresql://sync@127.0.0.1/identity'
+    """
+    for start, end in sorted(_password_spans(url), reverse=True):
+        url = f"{url[:start]}***{url[end:]}"
+    return url
+
+
+def url_passwords(url: str) -> list[str]:
+    """The passwords in a connection URL, as written and percent-decoded (to scrub them from messages).
+
+    >>> url_passwords("postgresql://sync:s%40cret@127.0.0.1/identity")
+    ['s%40cret', 's@cret']
+    >>> url_passwords("postgresql://sync@127.0.0.1/identity")
+    []
+    """
+    found: list[str] = []
+    for start, end in _password_spans(url):
+        raw = url[start:end].strip("'")
+        for value in (raw, unquote(raw)):
+            if value and value not in found:
+                found.append(value)
+    return found

@@ -340,7 +340,9 @@ class Comparison(ABC):
     ``soft_cannot_link`` makes that cannot-link yield to a personal identifier that agrees exactly:
     ``identity_level`` marks the levels of a comparison that prove identity (levels 1 to
     ``identity_level``: the same date of birth; the same national id, or one digit off), so a mistyped
-    first name does not split a customer whose identifiers match.
+    first name does not split a customer whose identifiers match. A ``weak_identity`` comparison proves
+    identity only when no comparison sits at its ``contradiction_level`` (two different e-mails, two
+    different phones): twins share a date of birth, not their mailbox and mobile.
 
     ``m_default`` and ``u_default`` (one value per level after ``null``) are weak priors: training
     adds them as a few pseudo-pairs, so a tiny input still gets sensible weights while a real one is
@@ -354,6 +356,8 @@ class Comparison(ABC):
     cannot_link_level: int | None = None
     soft_cannot_link: bool = False
     identity_level: int | None = None
+    weak_identity: bool = False
+    contradiction_level: int | None = None
     m_default: tuple[float, ...] = ()
     u_default: tuple[float, ...] = ()
 
@@ -425,6 +429,7 @@ class EmailComparison(Comparison):
 
     name: str = "email"
     levels: tuple[str, ...] = ("null", "exact", "same_local_part", "one_edit", "else")
+    contradiction_level: int | None = 4
     m_default: tuple[float, ...] = (0.80, 0.05, 0.05, 0.10)
     u_default: tuple[float, ...] = (1e-6, 1e-6, 1e-5, 0.999988)
 
@@ -478,6 +483,7 @@ class PhoneComparison(Comparison):
 
     name: str = "phone"
     levels: tuple[str, ...] = ("null", "exact", "last_7_digits", "else")
+    contradiction_level: int | None = 3
     m_default: tuple[float, ...] = (0.85, 0.03, 0.12)
     u_default: tuple[float, ...] = (1e-6, 1e-5, 0.999989)
 
@@ -590,10 +596,16 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     PhoneComparison(),
     AddressComparison(),
     SuffixComparison(),
-    # A different date of birth is two people (father and son) unless the national id agrees. A
-    # different national id is only evidence, no cannot-link: ids get re-keyed and mistyped.
+    # A different date of birth is two people (father and son) unless the national id agrees; the same
+    # date of birth overrides clearly different first names only when no e-mail or phone disagrees
+    # (twins). A different national id is only evidence, no cannot-link: ids get re-keyed and mistyped.
     ExactComparison(
-        "date_of_birth", attr="dob", cannot_link_level=3, soft_cannot_link=True, identity_level=1
+        "date_of_birth",
+        attr="dob",
+        cannot_link_level=3,
+        soft_cannot_link=True,
+        identity_level=1,
+        weak_identity=True,
     ),
     ExactComparison("national_id", attr="national_id", identity_level=2),
 )
@@ -603,25 +615,38 @@ def cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) 
     """Pairs that are certainly two people (the household guard), from their levels.
 
     A hard cannot-link (Jr vs Sr) always holds; a soft one (clearly different first names, different
-    dates of birth) holds unless a personal identifier agrees exactly.
+    dates of birth) holds unless a personal identifier agrees exactly; a weak one (the date of birth)
+    counts only when no e-mail or phone disagrees.
 
-    >>> levels = np.array([[6, 0, 0], [6, 1, 0], [1, 3, 0], [1, 3, 1]], np.int8)
-    >>> cannot_link(DEFAULT_COMPARISONS[:1] + DEFAULT_COMPARISONS[-2:], levels).tolist()
-    [True, False, True, False]
+    Columns below: first name, e-mail, date of birth, national id.
+
+    >>> levels = np.array([[6, 0, 0, 0], [6, 0, 1, 0], [6, 4, 1, 0], [6, 4, 1, 1], [1, 0, 3, 0]], np.int8)
+    >>> comparisons = (DEFAULT_COMPARISONS[0], DEFAULT_COMPARISONS[2], *DEFAULT_COMPARISONS[-2:])
+    >>> cannot_link(comparisons, levels).tolist()
+    [True, False, True, False, True]
     """
     hard = np.zeros(len(gamma), dtype=bool)
     soft = np.zeros(len(gamma), dtype=bool)
     proven = np.zeros(len(gamma), dtype=bool)
+    weakly_proven = np.zeros(len(gamma), dtype=bool)
+    contradicted = np.zeros(len(gamma), dtype=bool)
     for k, comparison in enumerate(comparisons):
+        level = gamma[:, k]
         if comparison.cannot_link_level is not None:
-            hit = gamma[:, k] == comparison.cannot_link_level
+            hit = level == comparison.cannot_link_level
             if comparison.soft_cannot_link:
                 soft |= hit
             else:
                 hard |= hit
         if comparison.identity_level is not None:
-            level = gamma[:, k]
-            proven |= (level >= 1) & (level <= comparison.identity_level)
+            agree = (level >= 1) & (level <= comparison.identity_level)
+            if comparison.weak_identity:
+                weakly_proven |= agree
+            else:
+                proven |= agree
+        if comparison.contradiction_level is not None:
+            contradicted |= level == comparison.contradiction_level
+    proven |= weakly_proven & ~contradicted
     return hard | (soft & ~proven)
 
 

@@ -28,6 +28,11 @@ from identity._exceptions import (
     RateLimitedError,
     TransportError,
 )
+from identity.adapters import _logmask
+
+# httpx logs request URLs (a Service Layer $filter holds e-mails and phones) and httpcore response
+# headers (the B1SESSION cookie): mask both wherever the adapters are used.
+_logmask.install()
 
 __all__ = [
     "CircuitBreaker",

@@ -7,7 +7,8 @@ prints the Prometheus text format instead).
 The config file is TOML; credentials are never in it, only the names of environment variables::
 
     [store]
-    path = "/var/lib/identity/sync.db"
+    path = "/var/lib/identity/sync.db"   # a SQLite file; or, instead of path, a PostgreSQL database:
+    # url = "postgresql://sync@db.internal:5432/identity"
 
     [shopify]
     shop = "my-store.myshopify.com"
@@ -28,6 +29,11 @@ The config file is TOML; credentials are never in it, only the names of environm
 
 Other keys of ``[shopify]`` and ``[sap_b1]`` go to :class:`~identity.adapters.ShopifySettings` and
 :class:`~identity.adapters.SapB1Settings` as they are (``api_version``, ``base_url``, ``timeouts`` ...).
+
+``[store] url`` is a libpq URL (``postgresql://`` or ``postgres://``; parameters such as ``sslmode=require``
+or ``options=-csearch_path%3Dsync`` may follow ``?``). It must not hold a password: libpq reads it from the
+environment (``PGPASSWORD``) or from ``~/.pgpass`` by itself. The Postgres store needs the ``postgres``
+extra: ``pip install "identity-resolution[postgres]"``.
 """
 
 from __future__ import annotations
@@ -45,9 +51,10 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 
 from identity._exceptions import AdapterError, ConfigurationError, SyncError
+from identity._privacy import url_passwords
 from identity.adapters import SapB1Client, SapB1Settings, ShopifyClient, ShopifySettings, env_secret
 from identity.sync.service import SyncService
-from identity.sync.store import SqliteStore
+from identity.sync.store import is_postgres_url, open_store
 
 __all__ = ["SYNC_OPTIONS", "load_config", "main"]
 
@@ -82,7 +89,9 @@ def _table(config: Mapping[str, Any], name: str) -> dict[str, Any]:
 def load_config(
     path: str | Path, environ: Mapping[str, str] | None = None
 ) -> tuple[str, ShopifySettings, SapB1Settings, list[SecretStr], dict[str, Any]]:
-    """Read a config file: ``(store path, Shopify settings, SAP settings, webhook secrets, sync options)``.
+    """Read a config file: ``(store, Shopify settings, SAP settings, webhook secrets, sync options)``.
+
+    ``store`` is the SQLite path or the PostgreSQL URL of ``[store]``, for :func:`~identity.sync.open_store`.
 
     Examples
     --------
@@ -93,9 +102,7 @@ def load_config(
         config = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"config: cannot read {path}: {exc}") from None
-    store = _table(config, "store").get("path")
-    if not isinstance(store, str) or not store:
-        raise ConfigurationError("config: [store] needs path")
+    store = _store_target(_table(config, "store"))
     shop = _table(config, "shopify")
     sap = _table(config, "sap_b1")
     try:
@@ -122,6 +129,23 @@ def load_config(
     return store, shop_settings, sap_settings, secrets, options
 
 
+def _store_target(table: Mapping[str, Any]) -> str:
+    """The ``path`` or the ``url`` of the ``[store]`` table (exactly one), checked."""
+    given = {key: table[key] for key in ("path", "url") if key in table}
+    if len(given) != 1 or not all(isinstance(v, str) and v for v in given.values()):
+        raise ConfigurationError("config: [store] needs either path (a SQLite file) or url (postgresql://...)")
+    url = given.get("url")
+    if url is None:
+        return str(given["path"])
+    if not is_postgres_url(url):
+        raise ConfigurationError("config: [store] url must start with postgresql:// or postgres://")
+    if url_passwords(url):
+        raise ConfigurationError(
+            "config: [store] url must not hold a password; set PGPASSWORD in the environment (or use ~/.pgpass)"
+        )
+    return str(url)
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run ``identity-sync``; returns the exit code.
 
@@ -132,9 +156,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        store_path, shop_settings, sap_settings, secrets, options = load_config(args.config)
+        store_target, shop_settings, sap_settings, secrets, options = load_config(args.config)
         with (
-            SqliteStore(store_path) as store,
+            open_store(store_target) as store,
             ShopifyClient(shop_settings) as shop,
             SapB1Client(sap_settings) as erp,
         ):

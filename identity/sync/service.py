@@ -70,7 +70,7 @@ from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
 from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
-from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SqliteStore
+from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SyncStore
 
 __all__ = [
     "CUSTOMER_TOPICS",
@@ -283,8 +283,9 @@ class SyncService:
 
     Parameters
     ----------
-    store : SqliteStore
-        The durable store (events, outbox, links, draft-order keys, our own writes).
+    store : SyncStore
+        The durable store (events, outbox, links, draft-order keys, our own writes): a
+        :class:`~identity.sync.SqliteStore` or a :class:`~identity.sync.PostgresStore` (see ``open_store``).
     shopify : ShopifyClient
         Admin GraphQL client (customer lookup, ``customerSet``, ``draftOrderCreate``).
     sap : SapB1Client
@@ -322,7 +323,7 @@ class SyncService:
 
     def __init__(
         self,
-        store: SqliteStore,
+        store: SyncStore,
         shopify: ShopifyClient,
         sap: SapB1Client,
         *,

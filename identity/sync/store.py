@@ -1,21 +1,38 @@
 """The durable store of the sync service: events, the outbox, links, draft-order keys, our own writes.
 
-SQLite by default: one file, WAL journal, every write in one ``BEGIN IMMEDIATE`` transaction. The schema
-is created and migrated by :meth:`SqliteStore.migrate` (called by the constructor): a ``schema_migrations``
-table records each applied version, and each migration runs in its own transaction.
+Two databases, one implementation. :class:`SyncStore` holds every query, written once in a portable
+subset of SQL; :class:`SqliteStore` and :class:`PostgresStore` only connect and supply a few dialect hooks
+(placeholder style, column types, how a write transaction begins and serializes). :func:`open_store`
+picks one from a path or a URL.
+
+- **SQLite** (the default): one file, WAL journal, every write in one ``BEGIN IMMEDIATE`` transaction, so
+  writes are serialized across threads and processes by SQLite itself.
+- **PostgreSQL** (psycopg 3, the ``postgres`` extra): several processes may share one database. Writes
+  run at ``READ COMMITTED``; the only read-then-write steps are made safe explicitly: a new event is
+  inserted with ``ON CONFLICT DO NOTHING`` (a concurrent duplicate waits for the first and then finds
+  it), numbering completions takes ``LOCK TABLE outbox``, and migrations take an advisory lock.
+
+The schema is created and migrated by :meth:`SyncStore.migrate` (called by the constructors): a
+``schema_migrations`` table records each applied version, and each migration runs in its own
+transaction. :data:`MIGRATIONS` serves both databases; see there for the SQL it may use.
 
 Idempotency lives here, not in the service: ``events.key`` is the primary key (a Shopify webhook id or
 a voice order's idempotency key). Recording an event whose key exists returns the stored event when the
 payload hash matches, and raises :class:`~identity.IdempotencyConflict` when it does not.
 
-Durability: with ``synchronous=NORMAL`` in WAL mode a committed transaction survives the process being
-killed (SIGKILL); it may be lost only if the operating system itself crashes. Pass ``synchronous="FULL"``
-to survive that too.
+Durability: with ``synchronous=NORMAL`` in WAL mode a committed SQLite transaction survives the process
+being killed (SIGKILL); it may be lost only if the operating system itself crashes. Pass
+``synchronous="FULL"`` to survive that too. A committed Postgres transaction is as durable as the server
+is configured to make it.
 """
 
 from __future__ import annotations
 
+import abc
+import contextlib
+import functools
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -24,11 +41,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, TypeVar
 
-from identity._exceptions import IdempotencyConflict, StoreError
+from pydantic import SecretStr
 
-__all__ = ["EventRecord", "OutboxItem", "Outcome", "SqliteStore"]
+from identity._exceptions import ConfigurationError, IdempotencyConflict, StoreError
+from identity._privacy import mask_url, url_passwords
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "EventRecord",
+    "OutboxItem",
+    "Outcome",
+    "PostgresStore",
+    "SqliteStore",
+    "SyncStore",
+    "is_postgres_url",
+    "open_store",
+    "postgres_types",
+]
+
+_T = TypeVar("_T")
 
 
 class Outcome(StrEnum):
@@ -91,7 +128,16 @@ class OutboxItem:
     done_seq: int | None = None
 
 
-# Each entry is one schema version, applied in order inside a transaction.
+#: Each entry is one schema version (entry ``n - 1`` is version ``n``), applied in order, each inside one
+#: transaction, on SQLite and on PostgreSQL alike. Write them in the portable subset both accept:
+#:
+#: - column types ``TEXT``, ``INTEGER`` (64-bit), ``REAL`` (double precision) and, for a generated key,
+#:   ``INTEGER PRIMARY KEY AUTOINCREMENT``; :func:`postgres_types` translates these (and only these) for
+#:   Postgres, so keep the upper-case words out of string literals;
+#: - ``CREATE TABLE`` / ``CREATE INDEX`` / ``ALTER TABLE ... ADD COLUMN`` (a ``NOT NULL`` one needs a
+#:   ``DEFAULT``), ``INSERT ... ON CONFLICT DO NOTHING``, ``UPDATE``; ``?`` stands only for a parameter;
+#: - not ``INSERT OR IGNORE``/``REPLACE``, ``rowid``, ``AUTOINCREMENT`` elsewhere, or any function only one
+#:   database has.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE events (
@@ -139,109 +185,212 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (system, object_id, content_hash)
         )""",
     ),
+    # 2: events in arrival order without SQLite's rowid (``seq``: 1 + the highest so far; rows from
+    # version 1 get 0 and keep their created_at order), and an index for numbering completions.
+    (
+        "ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX events_seq ON events (seq)",
+        "CREATE INDEX outbox_done_seq ON outbox (done_seq)",
+    ),
 )
 
+#: The schema version a store is at once its constructor has returned.
+SCHEMA_VERSION = len(MIGRATIONS)
+
 NewItem = tuple[str, str, dict[str, Any]]  # (customer_key, action, payload)
+
+# The advisory lock key Postgres stores hold while they migrate: any constant, the same in every process.
+_MIGRATION_LOCK_KEY = 7_215_090_302
+
+_POSTGRES_TYPES = (
+    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+)
+
+
+def postgres_types(statement: str) -> str:
+    """Translate the portable column types of a migration statement into PostgreSQL's.
+
+    SQLite's ``INTEGER`` is 64-bit and its ``REAL`` a double; Postgres' are 32-bit and single precision.
+    So ``INTEGER PRIMARY KEY AUTOINCREMENT`` becomes an identity column, ``INTEGER`` becomes ``BIGINT``
+    and ``REAL`` becomes ``DOUBLE PRECISION``. Only these upper-case words are touched.
+
+    Examples
+    --------
+    >>> postgres_types("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER, at REAL, s TEXT)")
+    'CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n BIGINT, at DOUBLE PRECISION, s TEXT)'
+    """
+    for pattern, replacement in _POSTGRES_TYPES:
+        statement = pattern.sub(replacement, statement)
+    return statement
+
+
+@functools.lru_cache(maxsize=512)
+def _postgres_placeholders(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled); the store's SQL has no ``?`` in literals."""
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
-class SqliteStore:
-    """A sync store in one SQLite file (WAL). Thread-safe: one connection guarded by a lock.
+class _Cursor(Protocol):
+    """What the store uses of a driver's cursor (``sqlite3.Cursor``, ``psycopg.Cursor``)."""
 
-    Parameters
-    ----------
-    path : str or Path
-        The database file (created if absent), or ``":memory:"``.
-    clock : callable
-        Wall-clock seconds, injectable for tests.
-    synchronous : ``"NORMAL"`` or ``"FULL"``
-        SQLite's ``synchronous`` pragma (see the module docstring).
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class _Tx:
+    """An open write transaction: ``execute`` takes the store's portable SQL (``?`` placeholders)."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: SyncStore) -> None:
+        self._store = store
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        return self._store._execute(sql, params)
+
+
+class SyncStore(abc.ABC):
+    """The sync service's durable store, whatever the database: :class:`SqliteStore` or :class:`PostgresStore`.
+
+    Every query lives here, once, in portable SQL with ``?`` placeholders; a subclass connects and
+    supplies the dialect hooks (the methods under ``# dialect hooks``). Thread-safe: one connection
+    guarded by a lock. Every driver error is raised as :class:`~identity.StoreError`.
 
     Examples
     --------
-    >>> store = SqliteStore(":memory:")
-    >>> event, new = store.record_event("w1", kind="webhook", topic="customers/create", payload_hash="h",
-    ...                                 outcome=Outcome.QUEUED, reason="accepted")
-    >>> new, store.record_event("w1", kind="webhook", topic="customers/create", payload_hash="h",
-    ...                         outcome=Outcome.QUEUED, reason="accepted")[1]
-    (True, False)
-    >>> store.close()
+    >>> def pending(store: SyncStore) -> int:   # annotate with the base class; open with open_store
+    ...     return store.queue_depth()
+    >>> with open_store(":memory:") as store:
+    ...     pending(store)
+    0
     """
 
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        clock: Callable[[], float] = time.time,
-        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
-    ) -> None:
-        self.path = str(path)
+    #: The driver's exception classes; an error of one of them is raised as :class:`~identity.StoreError`.
+    _errors: tuple[type[Exception], ...] = ()
+    #: The statement that opens a write transaction.
+    _begin_sql = "BEGIN"
+
+    def __init__(self, *, clock: Callable[[], float]) -> None:
         self._clock = clock
         self._lock = threading.RLock()
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA synchronous={synchronous}")
-            self._db.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the sync store: {exc}") from exc
-        self.migrate()
+
+    # dialect hooks -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def _execute_raw(self, sql: str, params: Sequence[Any]) -> _Cursor:
+        """Run one statement, already in the driver's own SQL, on the connection."""
+
+    def _sql(self, sql: str) -> str:
+        """The store's portable SQL (``?`` placeholders) in the driver's placeholder style."""
+        return sql
+
+    def _ddl(self, statement: str) -> str:
+        """A migration statement with the portable column types translated (see :data:`MIGRATIONS`)."""
+        return statement
+
+    @abc.abstractmethod
+    def _serialize(self, db: _Tx, table: str) -> None:
+        """Make this transaction the only writer of ``table`` until it ends (numbering with MAX() + 1)."""
+
+    @abc.abstractmethod
+    def _guard_migrations(self, db: _Tx) -> None:
+        """Keep other connections from migrating until this transaction ends."""
+
+    def _reconnect(self, exc: Exception) -> bool:
+        """Reopen a connection that ``exc`` broke; False when that is not the trouble (the default)."""
+        return False
+
+    def _message(self, exc: Exception) -> str:
+        """``exc`` as text fit for an error message (a subclass removes secrets)."""
+        return str(exc)
+
+    @abc.abstractmethod
+    def _close_connection(self) -> None:
+        """Close the connection."""
+
+    @abc.abstractmethod
+    def _describe(self) -> str:
+        """What ``repr`` shows between the parentheses; never a secret."""
 
     # plumbing ------------------------------------------------------------------------------------
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        return self._execute_raw(self._sql(sql), params)
+
+    def _attempt(self, run: Callable[[], _T], what: str) -> _T:
+        """Run one step outside a transaction (a read, or BEGIN); once more if the connection was reopened."""
+        try:
+            return run()
+        except self._errors as exc:
+            if not self._reconnect(exc):
+                raise StoreError(f"sync store: {what}: {self._message(exc)}") from exc
+        try:
+            return run()
+        except self._errors as exc:
+            raise StoreError(f"sync store: {what}: {self._message(exc)}") from exc
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(*self._errors):  # an error here: the connection, and the transaction, are gone
+            self._execute_raw("ROLLBACK", ())
+
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, failed: str = "transaction failed") -> Iterator[_Tx]:
         with self._lock:
+            self._attempt(lambda: self._execute_raw(self._begin_sql, ()), "cannot begin a transaction")
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreError(f"sync store: cannot begin a transaction: {exc}") from exc
-            try:
-                yield self._db
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
-                raise StoreError(f"sync store: transaction failed: {exc}") from exc
+                yield _Tx(self)
+            except self._errors as exc:
+                self._rollback()
+                raise StoreError(f"sync store: {failed}: {self._message(exc)}") from exc
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StoreError(f"sync store: commit failed: {exc}") from exc
+                self._execute_raw("COMMIT", ())
+            except self._errors as exc:
+                self._rollback()
+                raise StoreError(f"sync store: commit failed: {self._message(exc)}") from exc
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            try:
-                return self._db.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise StoreError(f"sync store: query failed: {exc}") from exc
+            return self._attempt(lambda: self._execute(sql, params).fetchall(), "query failed")
 
     def migrate(self) -> int:
         """Create or upgrade the schema; return the schema version now in place.
 
+        Safe to run from several processes at once: each migration re-checks, under the database's
+        write lock (SQLite) or an advisory lock (Postgres), that nobody applied it meanwhile.
+
         Examples
         --------
-        >>> store = SqliteStore(":memory:"); store.migrate()
-        1
+        >>> store = SqliteStore(":memory:"); store.migrate() == SCHEMA_VERSION
+        True
         >>> store.close()
         """
-        with self._tx() as db:
+        with self._tx("cannot create schema_migrations") as db:
+            self._guard_migrations(db)
             db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL)"
+                self._ddl("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
             )
         version = self.schema_version
         for number, statements in enumerate(MIGRATIONS, start=1):
             if number <= version:
                 continue
-            try:
-                with self._tx() as db:
-                    for statement in statements:
-                        db.execute(statement)
-                    db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, self._clock()))
-            except sqlite3.Error as exc:
-                raise StoreError(f"sync store: migration {number} failed: {exc}") from exc
+            with self._tx(f"migration {number} failed") as db:
+                self._guard_migrations(db)
+                if db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (number,)).fetchone():
+                    continue  # another process applied it while we waited for the lock
+                for statement in statements:
+                    db.execute(self._ddl(statement))
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, self._clock()))
         return self.schema_version
 
     @property
@@ -253,13 +402,16 @@ class SqliteStore:
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            self._db.close()
+            self._close_connection()
 
-    def __enter__(self) -> SqliteStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._describe()})"
 
     # events --------------------------------------------------------------------------------------
     @staticmethod
@@ -303,26 +455,28 @@ class SqliteStore:
         """
         now = self._clock()
         with self._tx() as db:
-            row = db.execute("SELECT payload_hash FROM events WHERE key = ?", (key,)).fetchone()
-            if row is not None:
+            # Insert first: a concurrent insert of the same key (another process, on Postgres) makes this
+            # one wait for it and then do nothing, where a read-then-insert would fail on the primary key.
+            is_new = db.execute(
+                "INSERT INTO events (key, kind, topic, payload_hash, outcome, reason, detail, customer_key,"
+                " created_at, updated_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)) ON CONFLICT DO NOTHING",
+                (key, kind, topic, payload_hash, outcome.value, reason, _dumps(detail or {}),
+                 customer_key, now, now),
+            ).rowcount == 1
+            if is_new:
+                self._insert_items(db, key, outbox, now)
+            else:
+                row = db.execute("SELECT payload_hash FROM events WHERE key = ?", (key,)).fetchone()
                 if row[0] != payload_hash:
                     raise IdempotencyConflict(
                         f"idempotency key {key!r} was already used with a different payload"
                     )
-                is_new = False
-            else:
-                db.execute(
-                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (key, kind, topic, payload_hash, outcome.value, reason, _dumps(detail or {}),
-                     customer_key, now, now),
-                )
-                self._insert_items(db, key, outbox, now)
-                is_new = True
         event = self.get_event(key)
         assert event is not None
         return event, is_new
 
-    def _insert_items(self, db: sqlite3.Connection, event_key: str, items: Sequence[NewItem], now: float) -> None:
+    def _insert_items(self, db: _Tx, event_key: str, items: Sequence[NewItem], now: float) -> None:
         for customer_key, action, payload in items:
             db.execute(
                 "INSERT INTO outbox (event_key, customer_key, action, payload, next_attempt_at, created_at)"
@@ -331,8 +485,8 @@ class SqliteStore:
             )
 
     def events(self) -> list[EventRecord]:
-        """Every stored event, oldest first."""
-        rows = self._query(f"SELECT {self._EVENT_COLUMNS} FROM events ORDER BY created_at, rowid")
+        """Every stored event, oldest first (events of one instant in arrival order)."""
+        rows = self._query(f"SELECT {self._EVENT_COLUMNS} FROM events ORDER BY created_at, seq, key")
         return [self._event(r) for r in rows]
 
     def outcome_counts(self) -> dict[str, int]:
@@ -415,13 +569,14 @@ class SqliteStore:
         """Mark ``item`` done and set its event's outcome, link and follow-up items, in one transaction."""
         now = self._clock()
         with self._tx() as db:
+            self._serialize(db, "outbox")  # two completions must not draw the same done_seq
             seq = db.execute("SELECT COALESCE(MAX(done_seq), 0) + 1 FROM outbox").fetchone()[0]
             db.execute(
                 "UPDATE outbox SET status = 'done', done_seq = ?, last_error = NULL WHERE id = ?",
                 (seq, item.id),
             )
             if link is not None:
-                db.execute("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", (link[0], link[1], now))
+                db.execute("INSERT INTO links VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (link[0], link[1], now))
             self._insert_items(db, item.event_key, follow_up, now)
             self._set_outcome(db, item.event_key, outcome, reason, detail, now)
 
@@ -450,7 +605,7 @@ class SqliteStore:
 
     @staticmethod
     def _set_outcome(
-        db: sqlite3.Connection,
+        db: _Tx,
         key: str,
         outcome: Outcome,
         reason: str,
@@ -494,7 +649,7 @@ class SqliteStore:
         """Remember the draft order created for an idempotency key."""
         with self._tx() as db:
             db.execute(
-                "INSERT OR IGNORE INTO draft_orders VALUES (?, ?, ?)",
+                "INSERT INTO draft_orders VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (idempotency_key, draft_order_id, self._clock()),
             )
 
@@ -502,7 +657,7 @@ class SqliteStore:
         """Remember that we wrote this content to this object (to recognise its webhook echo)."""
         with self._tx() as db:
             db.execute(
-                "INSERT OR IGNORE INTO own_writes VALUES (?, ?, ?, ?)",
+                "INSERT INTO own_writes VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (system, object_id, content_hash, self._clock()),
             )
 
@@ -513,3 +668,216 @@ class SqliteStore:
             (system, object_id, content_hash),
         )
         return bool(rows)
+
+
+class SqliteStore(SyncStore):
+    """A sync store in one SQLite file (WAL). Thread-safe: one connection guarded by a lock.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file (created if absent), or ``":memory:"``.
+    clock : callable
+        Wall-clock seconds, injectable for tests.
+    synchronous : ``"NORMAL"`` or ``"FULL"``
+        SQLite's ``synchronous`` pragma (see the module docstring).
+
+    Examples
+    --------
+    >>> store = SqliteStore(":memory:")
+    >>> event, new = store.record_event("w1", kind="webhook", topic="customers/create", payload_hash="h",
+    ...                                 outcome=Outcome.QUEUED, reason="accepted")
+    >>> new, store.record_event("w1", kind="webhook", topic="customers/create", payload_hash="h",
+    ...                         outcome=Outcome.QUEUED, reason="accepted")[1]
+    (True, False)
+    >>> store.close()
+    """
+
+    _errors = (sqlite3.Error,)
+    # Takes the database's one write lock at once, so every write transaction runs alone.
+    _begin_sql = "BEGIN IMMEDIATE"
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+    ) -> None:
+        super().__init__(clock=clock)
+        self.path = str(path)
+        if sqlite3.sqlite_version_info < (3, 24, 0):
+            raise StoreError(f"the sync store needs SQLite 3.24 or later (ON CONFLICT); this is {sqlite3.sqlite_version}")
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={synchronous}")
+            self._db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the sync store: {exc}") from exc
+        self.migrate()
+
+    def _execute_raw(self, sql: str, params: Sequence[Any]) -> _Cursor:
+        return self._db.execute(sql, params)
+
+    def _serialize(self, db: _Tx, table: str) -> None:
+        pass  # BEGIN IMMEDIATE already made this transaction the only writer
+
+    def _guard_migrations(self, db: _Tx) -> None:
+        pass  # likewise
+
+    def _close_connection(self) -> None:
+        self._db.close()
+
+    def _describe(self) -> str:
+        return f"{self.path!r}"
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    """Whether ``target`` is a PostgreSQL URL (``postgresql://`` or ``postgres://``), not a file path.
+
+    Examples
+    --------
+    >>> is_postgres_url("postgresql://sync@127.0.0.1/identity"), is_postgres_url("/var/lib/identity/sync.db")
+    (True, False)
+    """
+    return isinstance(target, str) and target.lower().startswith(("postgresql://", "postgres://"))
+
+
+class PostgresStore(SyncStore):
+    """A sync store in a PostgreSQL database, through psycopg 3 (``pip install "identity-resolution[postgres]"``).
+
+    Several processes (and threads: one connection guarded by a lock) may share the database; see the
+    module docstring for how concurrent writes stay correct. A connection found broken (the server
+    restarted) is reopened when the next transaction or read begins; a transaction it broke fails with
+    :class:`~identity.StoreError` and changed nothing.
+
+    Parameters
+    ----------
+    url : str
+        A libpq URL, ``postgresql://user@host:port/dbname?param=value`` (or ``postgres://``). Leave the
+        password out and let libpq find it in ``PGPASSWORD`` or ``~/.pgpass``. A password in the URL
+        works too; ``repr``, ``url`` and error messages never show it.
+    clock : callable
+        Wall-clock seconds, injectable for tests.
+    schema : str, optional
+        Keep the tables in this schema (created if absent) instead of the first on the search path:
+        several stores can then share one database. A plain identifier (letters, digits, ``_``).
+    connect_timeout : int
+        Seconds to wait for the server when connecting.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        store = PostgresStore("postgresql://sync@db.internal:5432/identity", schema="sync")  # PGPASSWORD set
+        print(store)           # PostgresStore('postgresql://sync@db.internal:5432/identity', schema='sync')
+        service = SyncService(store, shop, erp, webhook_secrets=[SecretStr("whsec")])
+    """
+
+    _begin_sql = "BEGIN"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        schema: str | None = None,
+        connect_timeout: int = 10,
+    ) -> None:
+        super().__init__(clock=clock)
+        if not is_postgres_url(url):
+            raise ConfigurationError(f"PostgresStore needs a postgresql:// URL, not {mask_url(str(url))!r}")
+        if schema is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", schema):
+            raise ConfigurationError(f"PostgresStore: schema must be a plain identifier, not {schema!r}")
+        try:
+            import psycopg
+        except ImportError:
+            raise ConfigurationError(
+                'PostgresStore needs psycopg 3: pip install "identity-resolution[postgres]"'
+            ) from None
+        #: The URL with its password masked (safe to log).
+        self.url = mask_url(url)
+        self.schema = schema
+        self.connect_timeout = connect_timeout
+        self._secret_url = SecretStr(url)
+        self._passwords = url_passwords(url)
+        self._errors = (psycopg.Error,)
+        self._closed = False
+        self._conn = self._connect()
+        try:
+            self.migrate()
+        except BaseException:
+            self.close()  # a server connection is not left to the garbage collector
+            raise
+
+    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
+        import psycopg
+
+        try:
+            conn = psycopg.connect(
+                self._secret_url.get_secret_value(), autocommit=True, connect_timeout=self.connect_timeout
+            )
+        except psycopg.Error as exc:
+            # from None: the driver's own exception could carry the connection string
+            raise StoreError(f"cannot open the sync store {self.url}: {self._message(exc)}") from None
+        if self.schema is not None:
+            try:
+                conn.execute(f'SET search_path TO "{self.schema}"')
+            except psycopg.Error as exc:
+                conn.close()
+                raise StoreError(f"cannot open the sync store {self.url}: {self._message(exc)}") from None
+        return conn
+
+    def _execute_raw(self, sql: str, params: Sequence[Any]) -> _Cursor:
+        return self._conn.execute(sql, params)
+
+    def _sql(self, sql: str) -> str:
+        return _postgres_placeholders(sql)
+
+    def _ddl(self, statement: str) -> str:
+        return postgres_types(statement)
+
+    def _serialize(self, db: _Tx, table: str) -> None:
+        # Conflicts with itself and with every insert, update and delete of the table; reads go on.
+        db.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+
+    def _guard_migrations(self, db: _Tx) -> None:
+        db.execute(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")  # released at commit/rollback
+        if self.schema is not None:
+            db.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+
+    def _reconnect(self, exc: Exception) -> bool:
+        if self._closed or not self._conn.closed:
+            return False  # closed on purpose, or the connection is fine and the statement was not
+        self._conn = self._connect()
+        return True
+
+    def _message(self, exc: Exception) -> str:
+        text = str(exc)
+        for password in self._passwords:
+            text = text.replace(password, "***")
+        return text
+
+    def _close_connection(self) -> None:
+        self._closed = True
+        self._conn.close()
+
+    def _describe(self) -> str:
+        return f"{self.url!r}" + (f", schema={self.schema!r}" if self.schema is not None else "")
+
+
+def open_store(target: str | Path, *, clock: Callable[[], float] = time.time) -> SyncStore:
+    """Open the store ``target`` names: a ``postgresql://`` (or ``postgres://``) URL, else a SQLite file.
+
+    Examples
+    --------
+    >>> store = open_store(":memory:")
+    >>> store
+    SqliteStore(':memory:')
+    >>> store.close()
+    >>> # open_store("postgresql://sync@127.0.0.1:5432/identity")  -> PostgresStore
+    """
+    if is_postgres_url(target):
+        return PostgresStore(str(target), clock=clock)
+    return SqliteStore(target, clock=clock)

@@ -163,10 +163,9 @@ def test_password_from_a_callable_provider(fake: SapB1Fake, url: str) -> None:
 def test_secrets_never_in_repr_logs_or_errors(
     fake: SapB1Fake, url: str, caplog: pytest.LogCaptureFixture, record_sleep: Callable[[float], None]
 ) -> None:
-    # Our loggers at DEBUG, httpx at INFO. (httpcore's own DEBUG trace prints response headers,
-    # Set-Cookie included: keep it off in production; see docs/adapters.md.)
-    caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="identity")
+    # Everything at DEBUG: httpx logs request URLs (the $filter holds the phone) and httpcore's trace
+    # prints response headers, Set-Cookie included; both are masked (identity.adapters._logmask).
+    caplog.set_level(logging.DEBUG)
     with SapB1Client(sap_settings(url), sleep=record_sleep) as erp:
         list(erp.find_customers(phone="(212) 555-0100"))
         session = erp._proto.cookies["B1SESSION"]
@@ -176,9 +175,11 @@ def test_secrets_never_in_repr_logs_or_errors(
             bad.discount_for("C90001")
         texts += [str(info.value), repr(info.value)]
     texts.append(caplog.text)
+    assert "HTTP Request: GET" in caplog.text and "Set-Cookie" in caplog.text  # the loggers did speak
     for text in texts:
         assert PASSWORD not in text
         assert session not in text
+        assert "5550100" not in text  # the customer's phone, in every spelling
 
 
 # --- reads -----------------------------------------------------------------------------------------

@@ -108,3 +108,24 @@ def test_bad_options_are_clear_errors() -> None:
         identity.dedupe([])
     with pytest.raises(InputError, match="unsupported input"):
         identity.dedupe([42])
+
+
+def test_twins_share_a_birthday_but_not_a_mailbox_and_stay_apart() -> None:
+    # Same surname, address, landline and date of birth; different first names, e-mails and mobiles.
+    # The same person with a garbled first name (no contact details to contradict) is still one.
+    people = pa.table(
+        {
+            "source_id": ["T1", "T2", "P1", "P2"],
+            "first_name": ["Emma", "Olivia", "Benjamin", "Joshua"],
+            "last_name": ["Capel", "Capel", "Hartwell", "Hartwell"],
+            "date_of_birth": ["2001-04-09", "2001-04-09", "1980-02-11", "1980-02-11"],
+            "phone": ["+12125550100;+19175550111", "+12125550100;+19175550122", None, None],
+            "email": ["emma.capel@gmail.com", "olivia.capel@gmail.com", None, None],
+            "address": ["12 Main St", "12 Main St", "4 Oak Rd", "4 Oak Road"],
+            "postcode": ["10001", "10001", "10002", "10002"],
+        }
+    )
+    result = identity.dedupe({"crm": people}, columns={"phone": ["phone"]})
+    clusters = _cluster_of(result)
+    assert clusters["crm", "T1"] != clusters["crm", "T2"]
+    assert clusters["crm", "P1"] == clusters["crm", "P2"]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from identity.sync import Outcome, SqliteStore
-from identity.sync._cli import main
+from identity.sync._cli import load_config, main
 from tests.adapters.fakes.shopify import TOKEN
+from tests.sync._stores import Database, postgres_url
 from tests.sync.conftest import SECRET, Env, customer_payload, webhook
 
 
@@ -111,6 +112,63 @@ def test_replay_honours_push_contact_updates_from_the_config(env: Env, tmp_path:
         assert event is not None and (event.outcome, event.reason) == (Outcome.LINKED, "already linked")
     code, _, err = run("--config", str(write_config(env, tmp_path, 'push_contact_updates = "no"')), "status")
     assert code == 2 and "push_contact_updates must be true or false" in err
+
+
+def with_store(config: Path, store: str) -> Path:
+    """``config`` with its ``[store]`` table's body replaced by ``store``."""
+    text = config.read_text(encoding="utf-8")
+    start = text.index("[store]\n") + len("[store]\n")
+    config.write_text(text[:start] + store + "\n" + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    return config
+
+
+@pytest.mark.parametrize(
+    ("store", "error"),
+    [
+        ('url = "postgresql://sync@127.0.0.1:5432/identity?sslmode=disable"', None),
+        ('path = "a.db"\nurl = "postgresql://sync@127.0.0.1/identity"', "needs either path"),
+        ("", "needs either path"),
+        ('url = "mysql://sync@127.0.0.1/identity"', "must start with postgresql://"),
+        ('url = "postgresql://sync:hunter2@127.0.0.1/identity"', "must not hold a password; set PGPASSWORD"),
+        ('url = "postgres://sync@127.0.0.1/identity?password=hunter2"', "must not hold a password"),
+    ],
+)
+def test_store_is_a_path_or_a_postgres_url_without_password(
+    env: Env, tmp_path: Path, store: str, error: str | None
+) -> None:
+    config = with_store(write_config(env, tmp_path), store)
+    if error is None:
+        assert load_config(config)[0] == "postgresql://sync@127.0.0.1:5432/identity?sslmode=disable"
+        return
+    code, _, err = run("--config", str(config), "status")
+    assert code == 2 and error in err and "hunter2" not in err
+
+
+def test_status_of_a_postgres_store_password_from_pgpassword(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = postgres_url()
+    database = Database("postgres", tmp_path)
+    try:
+        with database.open() as store:  # creates the schema; the config names it in the URL
+            store.record_event("w1", kind="webhook", topic=None, payload_hash="h", outcome=Outcome.LINKED,
+                               reason="ok")
+        parts = urlsplit(url)
+        if parts.password is not None:
+            monkeypatch.setenv("PGPASSWORD", parts.password)
+        netloc = parts.netloc.rpartition("@")[2]
+        if parts.username:
+            netloc = f"{parts.username}@{netloc}"
+        query = "&".join(q for q in [parts.query, f"options=-csearch_path%3D{database.schema}"] if q)
+        plain = urlunsplit(parts._replace(netloc=netloc, query=query))
+        config = with_store(write_config(env, tmp_path), f'url = "{plain}"')
+        code, out, err = run("--config", str(config), "status")
+        assert code == 0, err
+        assert json.loads(out)["events"] == {"linked": 1}
+    finally:
+        database.close()
 
 
 def test_every_command_and_option_is_documented() -> None:

@@ -9,7 +9,10 @@ import pytest
 
 from identity import IdempotencyConflict
 from identity.sync import Outcome
+from tests.sync._stores import database, env_database
 from tests.sync.conftest import Env, webhook
+
+__all__ = ["database", "env_database"]  # fixtures
 
 LINE = {"variant_id": "gid://shopify/ProductVariant/1", "quantity": 2}
 
@@ -18,6 +21,7 @@ def erp_partner(env: Env, discount: float) -> dict[str, object]:
     return next(p for p in env.sap.partners if p["CardType"] == "cCustomer" and p["DiscountPercent"] == discount)
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_known_caller_gets_the_erp_discount_on_one_draft_order(env: Env) -> None:
     service = env.service()
     partner = erp_partner(env, 5.0)
@@ -53,6 +57,7 @@ def test_new_caller_is_created_in_shopify_and_the_echo_does_not_loop(env: Env) -
     assert service.store.queue_depth() == 0
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_erp_down_voice_order_continues_shopify_only_then_links(env: Env) -> None:
     service = env.service()
     partner = erp_partner(env, 2.5)

@@ -11,7 +11,11 @@ import pytest
 from identity import IdempotencyConflict
 from identity.adapters import Timeouts
 from identity.sync import Outcome, SqliteStore, partner_code
+from identity.sync.store import SCHEMA_VERSION
+from tests.sync._stores import database, env_database
 from tests.sync.conftest import SECRET, Env, customer_payload, small_partners, webhook
+
+__all__ = ["database", "env_database"]  # fixtures
 
 ERP_CUSTOMERS = [p for p in small_partners() if p["CardType"] == "cCustomer" and p["CardCode"].startswith("C0")]
 
@@ -21,6 +25,7 @@ def known(n: int) -> dict[str, object]:
     return customer_payload(n, email=ERP_CUSTOMERS[n]["EmailAddress"])
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_known_customer_delivered_three_times_is_linked_once(env: Env) -> None:
     service = env.service()
     headers, body = webhook("customers/create", known(1), "w-1")
@@ -32,6 +37,7 @@ def test_known_customer_delivered_three_times_is_linked_once(env: Env) -> None:
     assert service.store.links() == {"gid://shopify/Customer/7000000001": ERP_CUSTOMERS[1]["CardCode"]}
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_new_customer_delivered_three_times_is_created_once(env: Env) -> None:
     service = env.service()
     headers, body = webhook("customers/create", customer_payload(5), "w-5")
@@ -111,6 +117,7 @@ def test_same_webhook_id_with_another_body_is_a_conflict(env: Env) -> None:
         service.handle_webhook(*webhook("customers/create", known(2), "w-1"))
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_outcome_survives_a_restart_without_a_second_write(env: Env) -> None:
     first = env.service()
     created = first.handle_webhook(*webhook("customers/create", customer_payload(8), "w-8"))
@@ -122,6 +129,7 @@ def test_outcome_survives_a_restart_without_a_second_write(env: Env) -> None:
     assert env.sap.posts == 1 and env.sap.finds == 1
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_erp_down_for_the_middle_third_then_replayed_in_order(env: Env) -> None:
     """1,000 events (250 customers x create + 3 updates, interleaved); ERP down for events 333-665."""
     service = env.service()
@@ -165,6 +173,7 @@ def test_erp_down_for_the_middle_third_then_replayed_in_order(env: Env) -> None:
     assert sum(counts.values()) == len(events) and "queued" not in counts
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_items_are_dead_lettered_with_the_reason_after_max_attempts(env: Env) -> None:
     service = env.service(max_attempts=3, backoff_base=10.0, backoff_max=10.0)
     env.sap.down = True
@@ -204,7 +213,7 @@ def test_store_is_one_wal_file(env: Env) -> None:
     service.handle_webhook(*webhook("customers/create", known(1), "w-1"))
     mode = service.store._db.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal" and env.db.exists()
-    assert json.loads(json.dumps(service.status()))["schema_version"] == 1
+    assert json.loads(json.dumps(service.status()))["schema_version"] == SCHEMA_VERSION
     assert isinstance(service.store, SqliteStore)
 
 
@@ -219,6 +228,7 @@ def test_refused_erp_credentials_queue_instead_of_losing_the_event(env: Env) -> 
     assert event is not None and event.outcome is Outcome.LINKED
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
 def test_threads_sharing_a_service_never_duplicate_or_reorder(env: Env) -> None:
     """8 threads deliver 400 events (each twice, in random order per thread) while a replayer runs."""
     import random
