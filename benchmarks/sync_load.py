@@ -13,7 +13,8 @@ its answer), as fast as it can, for ``--seconds``:
 
 - 40 % ``customers/create`` of a customer the ERP knows (found by email -> ``linked``),
 - 20 % ``customers/create`` of a new customer (ERP partner created -> ``created``),
-- 30 % ``customers/update`` of a customer seen before (already linked, no ERP call),
+- 30 % ``customers/update`` of a customer seen before (already linked: the ERP partner read by key, and
+  patched when its contact fields differ),
 - 10 % redeliveries of an earlier webhook (answered from the store),
 - and ``--voice-share`` of all events are voice orders (Shopify lookup, ERP discount, draft order).
 

@@ -613,6 +613,20 @@ def _discount(card_code: str, payload: Any) -> Discount:
     )
 
 
+def _partner_row(payload: Any) -> Mapping[str, Any]:
+    if not isinstance(payload, Mapping):
+        raise TransportError(f"{SYSTEM}: malformed business partner", system=SYSTEM, code="malformed")
+    return payload
+
+
+def _changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    if not changes:
+        raise ValueError("update_partner needs at least one property to change")
+    if "CardCode" in changes:
+        raise ValueError("a partner's CardCode cannot be changed")
+    return dict(changes)
+
+
 #: Service Layer error code for "This entry already exists in the following tables".
 ALREADY_EXISTS = "-2035"
 
@@ -748,6 +762,23 @@ class SapB1Client(_Base):
         for row in self._pages("CardType eq 'cCustomer'", CUSTOMER_FIELDS):
             yield partner_to_record(row)
 
+    def get_partner(
+        self, card_code: str, select: Sequence[str] = CUSTOMER_FIELDS
+    ) -> Mapping[str, Any] | None:
+        """The raw ``BusinessPartners('<CardCode>')`` row with the ``select`` properties, or None if absent.
+
+        Examples
+        --------
+        >>> # erp.get_partner("C0001", ["CardCode", "EmailAddress"])
+        >>> # {'CardCode': 'C0001', 'EmailAddress': 'mary.jones1@example.com'}
+        """
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        params = {"$select": ",".join(select)}
+        try:
+            return _partner_row(self._call(lambda: self._proto.request("GET", url, params=params)))
+        except NotFoundError:
+            return None
+
     def discount_for(self, card_code: str) -> Discount:
         """The customer's ``PriceListNum`` and ``DiscountPercent``; :class:`~identity.NotFoundError` if none.
 
@@ -779,6 +810,20 @@ class SapB1Client(_Base):
                 return False
             raise
         return True
+
+    def update_partner(self, card_code: str, changes: Mapping[str, Any]) -> None:
+        """``PATCH BusinessPartners('<CardCode>')`` with only the given properties; the rest stay as they are.
+
+        Idempotent: sending the same changes twice leaves the same partner. A missing partner raises
+        :class:`~identity.NotFoundError`; an unknown or invalid property :class:`~identity.RemoteValidationError`.
+
+        Examples
+        --------
+        >>> # erp.update_partner("C0001", {"EmailAddress": "ann.lee@example.com"})
+        """
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        body = _changes(changes)
+        self._call(lambda: self._proto.request("PATCH", url, json_body=body))
 
     def close(self) -> None:
         """Log out (best effort) and close the HTTP client if we own it."""
@@ -898,6 +943,17 @@ class AsyncSapB1Client(_Base):
         async for row in self._pages("CardType eq 'cCustomer'", CUSTOMER_FIELDS):
             yield partner_to_record(row)
 
+    async def get_partner(
+        self, card_code: str, select: Sequence[str] = CUSTOMER_FIELDS
+    ) -> Mapping[str, Any] | None:
+        """Async twin of :meth:`SapB1Client.get_partner`."""
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        params = {"$select": ",".join(select)}
+        try:
+            return _partner_row(await self._call(lambda: self._proto.request("GET", url, params=params)))
+        except NotFoundError:
+            return None
+
     async def discount_for(self, card_code: str) -> Discount:
         """Async twin of :meth:`SapB1Client.discount_for`."""
         url = self._proto.url(entity_path("BusinessPartners", card_code))
@@ -914,6 +970,12 @@ class AsyncSapB1Client(_Base):
                 return False
             raise
         return True
+
+    async def update_partner(self, card_code: str, changes: Mapping[str, Any]) -> None:
+        """Async twin of :meth:`SapB1Client.update_partner`."""
+        url = self._proto.url(entity_path("BusinessPartners", card_code))
+        body = _changes(changes)
+        await self._call(lambda: self._proto.request("PATCH", url, json_body=body))
 
     async def aclose(self) -> None:
         """Log out (best effort) and close the HTTP client if we own it."""

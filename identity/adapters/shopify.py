@@ -65,6 +65,7 @@ __all__ = [
     "ShopifySettings",
     "ThrottleStatus",
     "customer_node_to_record",
+    "draft_order_node",
     "parse_graphql_response",
     "throttle_wait",
 ]
@@ -107,21 +108,42 @@ CUSTOMER_SET = (
     "    userErrors { field message code }\n  }\n}\n"
 )
 
-DRAFT_ORDER_CREATE = """mutation DraftOrderCreate($input: DraftOrderInput!) {
-  draftOrderCreate(input: $input) {
-    draftOrder {
+DRAFT_ORDER_SELECTION = """
       id
       name
       status
       invoiceUrl
+      tags
       customer { id }
+      order { id }
       appliedDiscount { value valueType title }
       totalPriceSet { shopMoney { amount currencyCode } }
-    }
-    userErrors { field message }
-  }
-}
 """
+
+DRAFT_ORDER_CREATE = (
+    "mutation DraftOrderCreate($input: DraftOrderInput!) {\n"
+    "  draftOrderCreate(input: $input) {\n"
+    "    draftOrder {" + DRAFT_ORDER_SELECTION + "    }\n"
+    "    userErrors { field message }\n  }\n}\n"
+)
+
+DRAFT_ORDER_BY_ID = (
+    "query DraftOrderById($id: ID!) {\n"
+    "  draftOrder(id: $id) {" + DRAFT_ORDER_SELECTION + "  }\n}\n"
+)
+
+FIND_DRAFT_ORDERS = (
+    "query FindDraftOrders($first: Int!, $query: String!) {\n"
+    "  draftOrders(first: $first, query: $query, sortKey: ID) {\n"
+    "    nodes {" + DRAFT_ORDER_SELECTION + "    }\n  }\n}\n"
+)
+
+DRAFT_ORDER_UPDATE = (
+    "mutation DraftOrderUpdate($id: ID!, $input: DraftOrderInput!) {\n"
+    "  draftOrderUpdate(id: $id, input: $input) {\n"
+    "    draftOrder {" + DRAFT_ORDER_SELECTION + "    }\n"
+    "    userErrors { field message }\n  }\n}\n"
+)
 
 #: The inner query of the customer bulk export (validated too).
 BULK_CUSTOMERS_QUERY = (
@@ -149,6 +171,9 @@ OPERATIONS: dict[str, str] = {
     "SearchCustomers": SEARCH_CUSTOMERS,
     "CustomerSet": CUSTOMER_SET,
     "DraftOrderCreate": DRAFT_ORDER_CREATE,
+    "DraftOrderById": DRAFT_ORDER_BY_ID,
+    "FindDraftOrders": FIND_DRAFT_ORDERS,
+    "DraftOrderUpdate": DRAFT_ORDER_UPDATE,
     "BulkCustomersExport": BULK_RUN_QUERY,
     "BulkOperationStatus": BULK_STATUS,
     "BulkCustomersQuery": BULK_CUSTOMERS_QUERY,
@@ -323,12 +348,16 @@ class AppliedDiscount(BaseModel):
 
 
 class DraftOrder(BaseModel):
-    """A created draft order.
+    """A draft order as Shopify returned it.
+
+    ``status`` is ``OPEN``, ``INVOICE_SENT`` or ``COMPLETED``; ``order_id`` is the order a completed
+    draft became.
 
     Examples
     --------
-    >>> DraftOrder(id="gid://shopify/DraftOrder/1", name="#D1", status="OPEN").name
-    '#D1'
+    >>> draft = DraftOrder(id="gid://shopify/DraftOrder/1", name="#D1", status="OPEN", tags=("voice-order",))
+    >>> draft.name, draft.completed
+    ('#D1', False)
     """
 
     model_config = ConfigDict(frozen=True)
@@ -341,6 +370,19 @@ class DraftOrder(BaseModel):
     total_price: Decimal | None = None
     currency: str | None = None
     discount_percent: float | None = None
+    tags: tuple[str, ...] = ()
+    order_id: str | None = None
+
+    @property
+    def completed(self) -> bool:
+        """Whether the draft was completed (turned into an order) and can no longer be edited.
+
+        Examples
+        --------
+        >>> DraftOrder(id="gid://shopify/DraftOrder/1", name="#D1", status="COMPLETED").completed
+        True
+        """
+        return self.status == "COMPLETED" or self.order_id is not None
 
 
 @dataclass(frozen=True)
@@ -609,14 +651,16 @@ def customer_set_input(record: CustomerRecord) -> tuple[dict[str, Any], dict[str
     return data, identifier
 
 
-def _draft_order(data: Mapping[str, Any]) -> DraftOrder:
-    payload = data.get("draftOrderCreate")
-    raise_user_errors(payload, "draftOrderCreate")
-    order = (payload or {}).get("draftOrder")
-    if not isinstance(order, Mapping):
-        raise TransportError(
-            f"{SYSTEM}: draftOrderCreate returned no draft order", system=SYSTEM, code="malformed"
-        )
+def draft_order_node(order: Mapping[str, Any]) -> DraftOrder:
+    """A ``DraftOrder`` node (as selected by :data:`DRAFT_ORDER_SELECTION`) as a :class:`DraftOrder`.
+
+    Examples
+    --------
+    >>> draft = draft_order_node({"id": "gid://shopify/DraftOrder/1", "name": "#D1", "status": "OPEN",
+    ...     "tags": ["voice-order"], "appliedDiscount": {"value": 5.0, "valueType": "PERCENTAGE"}})
+    >>> draft.discount_percent, draft.tags
+    (5.0, ('voice-order',))
+    """
     money = ((order.get("totalPriceSet") or {}).get("shopMoney")) or {}
     discount = order.get("appliedDiscount") or {}
     return DraftOrder(
@@ -628,7 +672,37 @@ def _draft_order(data: Mapping[str, Any]) -> DraftOrder:
         total_price=money.get("amount"),
         currency=money.get("currencyCode"),
         discount_percent=discount.get("value") if discount.get("valueType") == "PERCENTAGE" else None,
+        tags=tuple(str(t) for t in order.get("tags") or ()),
+        order_id=(order.get("order") or {}).get("id"),
     )
+
+
+def _draft_mutation(mutation: str) -> Callable[[Mapping[str, Any]], DraftOrder]:
+    def parse(data: Mapping[str, Any]) -> DraftOrder:
+        payload = data.get(mutation)
+        raise_user_errors(payload, mutation)
+        order = (payload or {}).get("draftOrder")
+        if not isinstance(order, Mapping):
+            raise TransportError(
+                f"{SYSTEM}: {mutation} returned no draft order", system=SYSTEM, code="malformed"
+            )
+        return draft_order_node(order)
+
+    return parse
+
+
+_draft_order = _draft_mutation("draftOrderCreate")
+_draft_order_updated = _draft_mutation("draftOrderUpdate")
+
+
+def _draft_by_id(data: Mapping[str, Any]) -> DraftOrder | None:
+    node = data.get("draftOrder")
+    return draft_order_node(node) if isinstance(node, Mapping) else None
+
+
+def _draft_search(data: Mapping[str, Any]) -> list[DraftOrder]:
+    nodes = (data.get("draftOrders") or {}).get("nodes") or []
+    return [draft_order_node(n) for n in nodes if isinstance(n, Mapping)]
 
 
 def _customer_set(data: Mapping[str, Any]) -> CustomerRecord:
@@ -859,6 +933,36 @@ class _Base:
         return Operation("DraftOrderCreate", DRAFT_ORDER_CREATE, {"input": data}, _draft_order)
 
     @staticmethod
+    def _op_draft_by_id(draft_order_id: str) -> Operation[DraftOrder | None]:
+        return Operation("DraftOrderById", DRAFT_ORDER_BY_ID, {"id": draft_order_id}, _draft_by_id)
+
+    @staticmethod
+    def _op_find_drafts(query: str, first: int) -> Operation[list[DraftOrder]]:
+        if not query.strip():
+            raise ValueError("find_draft_orders needs a search query")
+        variables = {"first": first, "query": query}
+        return Operation("FindDraftOrders", FIND_DRAFT_ORDERS, variables, _draft_search)
+
+    @staticmethod
+    def _op_draft_update(
+        draft_order_id: str,
+        applied_discount: AppliedDiscount | None,
+        tags: Sequence[str] | None,
+        note: str | None,
+    ) -> Operation[DraftOrder]:
+        data: dict[str, Any] = {}
+        if applied_discount is not None:
+            data["appliedDiscount"] = applied_discount.as_input()
+        if tags is not None:
+            data["tags"] = list(tags)
+        if note is not None:
+            data["note"] = note
+        if not data:
+            raise ValueError("update_draft_order needs something to change")
+        variables = {"id": draft_order_id, "input": data}
+        return Operation("DraftOrderUpdate", DRAFT_ORDER_UPDATE, variables, _draft_order_updated)
+
+    @staticmethod
     def _op_bulk_run() -> Operation[str]:
         return Operation(
             "BulkCustomersExport", BULK_RUN_QUERY, {"query": BULK_CUSTOMERS_QUERY}, _bulk_started
@@ -1003,6 +1107,47 @@ class ShopifyClient(_Base):
         """
         return self.execute(self._op_draft(customer_id, line_items, applied_discount, note, tags))
 
+    def draft_order(self, draft_order_id: str) -> DraftOrder | None:
+        """The draft order with this id (``draftOrder(id:)``), or None if it does not exist (any more).
+
+        Examples
+        --------
+        >>> # shop.draft_order("gid://shopify/DraftOrder/1").status  ->  'OPEN'
+        """
+        return self.execute(self._op_draft_by_id(draft_order_id))
+
+    def find_draft_orders(self, query: str, *, first: int = 10) -> list[DraftOrder]:
+        """The first ``first`` draft orders matching a search query (``draftOrders(query:)``), oldest first.
+
+        Shopify's search index is updated asynchronously: a draft created a moment ago may not be found yet.
+
+        Examples
+        --------
+        >>> # shop.find_draft_orders('tag:"idem-3f2a"')  ->  [DraftOrder(id='gid://shopify/DraftOrder/7', ...)]
+        """
+        return self.execute(self._op_find_drafts(query, first))
+
+    def update_draft_order(
+        self,
+        draft_order_id: str,
+        *,
+        applied_discount: AppliedDiscount | None = None,
+        tags: Sequence[str] | None = None,
+        note: str | None = None,
+    ) -> DraftOrder:
+        """Change a draft order (``draftOrderUpdate``); only the fields given are sent.
+
+        ``tags`` replaces the draft's tags. Updating a completed draft fails with
+        :class:`~identity.RemoteValidationError` (a ``userErrors`` answer). Sending the same change twice
+        leaves the same draft.
+
+        Examples
+        --------
+        >>> # shop.update_draft_order("gid://shopify/DraftOrder/7", tags=["voice-order"],
+        >>> #     applied_discount=AppliedDiscount(value=5.0, title="ERP price tier"))
+        """
+        return self.execute(self._op_draft_update(draft_order_id, applied_discount, tags, note))
+
     def export_customers(self) -> Iterator[CustomerRecord]:
         """Every customer via a bulk operation: run, poll until done, stream the JSONL result.
 
@@ -1132,6 +1277,25 @@ class AsyncShopifyClient(_Base):
     ) -> DraftOrder:
         """Async twin of :meth:`ShopifyClient.create_draft_order`."""
         return await self.execute(self._op_draft(customer_id, line_items, applied_discount, note, tags))
+
+    async def draft_order(self, draft_order_id: str) -> DraftOrder | None:
+        """Async twin of :meth:`ShopifyClient.draft_order`."""
+        return await self.execute(self._op_draft_by_id(draft_order_id))
+
+    async def find_draft_orders(self, query: str, *, first: int = 10) -> list[DraftOrder]:
+        """Async twin of :meth:`ShopifyClient.find_draft_orders`."""
+        return await self.execute(self._op_find_drafts(query, first))
+
+    async def update_draft_order(
+        self,
+        draft_order_id: str,
+        *,
+        applied_discount: AppliedDiscount | None = None,
+        tags: Sequence[str] | None = None,
+        note: str | None = None,
+    ) -> DraftOrder:
+        """Async twin of :meth:`ShopifyClient.update_draft_order`."""
+        return await self.execute(self._op_draft_update(draft_order_id, applied_discount, tags, note))
 
     async def export_customers(self) -> AsyncIterator[CustomerRecord]:
         """Async twin of :meth:`ShopifyClient.export_customers`."""

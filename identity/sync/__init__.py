@@ -8,7 +8,7 @@ order per customer. See :mod:`identity.sync.service` for the precise meaning of 
 
 from identity.sync._erp import partner_code
 from identity.sync.metrics import SyncMetrics
-from identity.sync.service import ReconcileReport, ReplayReport, SyncService, VoiceOrder
+from identity.sync.service import ReconcileReport, ReplayReport, SyncService, VoiceOrder, draft_order_tag
 from identity.sync.store import (
     EventRecord,
     OutboxItem,
@@ -31,6 +31,7 @@ __all__ = [
     "SyncService",
     "SyncStore",
     "VoiceOrder",
+    "draft_order_tag",
     "open_store",
     "partner_code",
 ]

@@ -25,6 +25,7 @@ The config file is TOML; credentials are never in it, only the names of environm
 
     [sync]
     max_attempts = 8
+    push_contact_updates = true
 
 Other keys of ``[shopify]`` and ``[sap_b1]`` go to :class:`~identity.adapters.ShopifySettings` and
 :class:`~identity.adapters.SapB1Settings` as they are (``api_version``, ``base_url``, ``timeouts`` ...).
@@ -58,7 +59,7 @@ from identity.sync.store import is_postgres_url, open_store
 __all__ = ["SYNC_OPTIONS", "load_config", "main"]
 
 #: Keys allowed in the ``[sync]`` table (keyword arguments of :class:`~identity.sync.SyncService`).
-SYNC_OPTIONS = frozenset({"max_attempts", "backoff_base", "backoff_max", "max_body_bytes"})
+SYNC_OPTIONS = frozenset({"max_attempts", "backoff_base", "backoff_max", "max_body_bytes", "push_contact_updates"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,6 +124,8 @@ def load_config(
     unknown = sorted(set(options) - SYNC_OPTIONS)
     if unknown:
         raise ConfigurationError(f"config: unknown [sync] options: {', '.join(unknown)}")
+    if not isinstance(options.get("push_contact_updates", True), bool):
+        raise ConfigurationError("config: [sync] push_contact_updates must be true or false")
     return store, shop_settings, sap_settings, secrets, options
 
 

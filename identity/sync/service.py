@@ -13,15 +13,19 @@ Every event is first made durable, then worked on:
 
 Because the outbox row is committed before any remote call, a process killed at any point loses nothing:
 the next :meth:`~SyncService.replay` picks the item up. Every remote write is idempotent (ERP partners
-get a ``CardCode`` derived from the Shopify id, Shopify customers are written with ``customerSet``, and
-draft orders are keyed locally), so running an item twice writes once.
+get a ``CardCode`` derived from the Shopify id, ERP contact updates send only what differs, Shopify
+customers are written with ``customerSet``, draft orders are keyed locally and tagged with
+:func:`draft_order_tag` so that one whose id was never stored is found again, and a draft's ERP discount
+is written only while it is missing), so running an item twice writes once.
 
 Outcomes
 --------
 ``linked``
     The customer was matched to exactly one existing ERP business partner (by phone or email, through the
     adapter's six phone formats), and the link Shopify id -> ``CardCode`` is stored. Also the answer to a
-    webhook that only echoes one of our own writes (reason ``"echo of our own write"``).
+    webhook that only echoes one of our own writes (reason ``"echo of our own write"``), and to
+    ``customers/update`` of a linked customer (its changed contact fields pushed to the partner, see
+    ``push_contact_updates``).
 ``created``
     No ERP partner matched, so one was created (``CardCode`` from :func:`partner_code`); or, for a voice
     order, the caller was new to Shopify and we created the customer there with ``customerSet``.
@@ -54,6 +58,7 @@ from identity._exceptions import (
     AdapterError,
     AuthenticationError,
     CircuitOpenError,
+    IdempotencyConflict,
     RateLimitedError,
     RemoteServerError,
     RemoteValidationError,
@@ -63,11 +68,18 @@ from identity._records import CustomerRecord
 from identity.adapters.sap_b1 import SapB1Client
 from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
 from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
-from identity.sync._erp import create_partner, partner_body, partner_code
+from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
 from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SyncStore
 
-__all__ = ["CUSTOMER_TOPICS", "ReconcileReport", "ReplayReport", "SyncService", "VoiceOrder"]
+__all__ = [
+    "CUSTOMER_TOPICS",
+    "ReconcileReport",
+    "ReplayReport",
+    "SyncService",
+    "VoiceOrder",
+    "draft_order_tag",
+]
 
 logger = logging.getLogger("identity.sync")
 
@@ -84,6 +96,11 @@ RETRYABLE: tuple[type[Exception], ...] = (
 )
 ERP_CUSTOMER = "erp_customer"
 VOICE_ORDER = "voice_order"
+#: Tags of the draft orders of voice orders: every one, one taken while the ERP was down (until its ERP
+#: discount is applied), and the title of that discount.
+VOICE_TAG = "voice-order"
+ERP_PENDING_TAG = "erp-pending"
+DISCOUNT_TITLE = "ERP price tier"
 
 
 class VoiceOrder(BaseModel):
@@ -155,9 +172,11 @@ class ReconcileReport:
 
     ``unlinked`` Shopify customers were queued for linking (and linked by the replay that followed,
     see ``replay``); ``stale_links`` pointed at a customer or partner that no longer exists and were
-    removed; ``mismatched`` links join records whose emails and phones no longer share any value (reported,
-    not changed: a person may have changed their email in one system); ``erp_only`` ERP customers have no
-    linked Shopify customer (reported: pushing ERP customers to Shopify is a business decision).
+    removed; ``mismatched`` links join records whose emails and phones no longer share any value (phones
+    compared as E.164) and were queued to be matched afresh (relinked to the one partner that matches, else
+    ``needs_review`` with the link dropped); ``erp_only`` ERP customers have no linked Shopify customer
+    (reported only: pushing ERP customers to Shopify is a business decision). The lists name what was
+    found; with ``repair=False`` nothing was changed.
 
     Examples
     --------
@@ -199,6 +218,35 @@ def _hash(data: bytes) -> str:
 def _content_hash(email: str | None, phone: str | None, first: str | None, last: str | None) -> str:
     norm = [(v or "").strip().lower() for v in (email, phone, first, last)]
     return _hash(json.dumps(norm).encode())
+
+
+def draft_order_tag(idempotency_key: str) -> str:
+    """The tag that finds a voice order's draft order in Shopify: ``idem-`` + 32 hex digits of its SHA-256.
+
+    It is sent with ``draftOrderCreate`` itself, so a draft whose id never reached our store (a crash, a
+    lost answer) is found with ``draftOrders(query: "tag:...")`` and reused instead of created again.
+    Shopify allows 40 characters per tag; this one has 37.
+
+    Examples
+    --------
+    >>> draft_order_tag("call-42")
+    'idem-1f8806becd7308e710f620f0907766d7'
+    """
+    return "idem-" + _hash(idempotency_key.encode())[:32]
+
+
+def _share_contact(a: CustomerRecord, b: CustomerRecord, region: str) -> bool:
+    """False when both records have emails and none is shared, and no phone is shared (as E.164)."""
+    emails_a = {e.strip().lower() for e in a.emails}
+    emails_b = {e.strip().lower() for e in b.emails}
+    if not (emails_a and emails_b) or emails_a & emails_b:
+        return True
+    from normalizers.phone import e164_many
+
+    def phones(record: CustomerRecord) -> set[str]:
+        return {e or p.strip() for p, e in zip(record.phones, e164_many(record.phones, region=region), strict=True)}
+
+    return bool(phones(a) & phones(b))
 
 
 def _customer_from_payload(topic: str, payload: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -254,6 +302,11 @@ class SyncService:
         Larger webhook bodies are rejected before hashing.
     metrics : SyncMetrics, optional
         Counters to update (a fresh one by default).
+    push_contact_updates : bool
+        On ``customers/update`` of a customer already linked, push the contact fields that differ from the
+        ERP partner (email, phone, first and last name) to the partner (``PATCH BusinessPartners``), queued
+        and replayed like any ERP work. Costs one ERP read per such update. See
+        :func:`identity.sync._erp.contact_changes` for what counts as a change.
 
     Examples
     --------
@@ -282,6 +335,7 @@ class SyncService:
         max_body_bytes: int = MAX_WEBHOOK_BYTES,
         metrics: SyncMetrics | None = None,
         rng: random.Random | None = None,
+        push_contact_updates: bool = True,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -296,6 +350,7 @@ class SyncService:
         self.max_body_bytes = max_body_bytes
         self.metrics = metrics or SyncMetrics()
         self._rng = rng or random.Random()
+        self.push_contact_updates = push_contact_updates
         self._work_lock = threading.RLock()
 
     # entry points --------------------------------------------------------------------------------
@@ -324,9 +379,11 @@ class SyncService:
         The caller is found in Shopify by email, then phone, or created there with ``customerSet``
         (``created``); the ERP partner is matched (or created), its discount percent applied to a draft
         order, which is created once per idempotency key. With the ERP down the draft order is created
-        without the ERP discount and the ERP side is queued (``queued``). More than one ERP match ends
-        ``needs_review`` and creates no draft order. The same idempotency key with a different order raises
-        :class:`~identity.IdempotencyConflict`; an invalid order is ``rejected``.
+        without the ERP discount, tagged ``erp-pending``, and the ERP side is queued (``queued``); when it
+        replays, the discount is applied to the draft if it is still open, and the event's reason says so
+        either way. More than one ERP match ends ``needs_review`` and creates no draft order. The same
+        idempotency key with a different order raises :class:`~identity.IdempotencyConflict`; an invalid
+        order is ``rejected``.
         """
         started = time.perf_counter()
         try:
@@ -369,42 +426,47 @@ class SyncService:
         """Compare every ERP customer with every Shopify customer and the stored links; repair drift.
 
         Reads all ERP customers (``iter_customers``) and all Shopify customers (bulk export). With
-        ``repair`` (the default), stale links are removed and every unlinked Shopify customer is queued as
-        event ``reconcile:<run_id>:<shopify id>`` and the outbox replayed, so each ends in an explicit
-        outcome like any webhook. Running it again with the same ``run_id`` queues nothing twice.
+        ``repair`` (the default):
+
+        - stale links (to a customer or partner that no longer exists) are removed, and every unlinked
+          Shopify customer is queued as event ``reconcile:<run_id>:<shopify id>`` to be linked (or its
+          ERP partner created) like any webhook;
+        - every mismatched link (emails and phones no longer share any value) is queued the same way to be
+          matched afresh: relinked when exactly one ERP partner matches, otherwise ``needs_review`` with
+          the link dropped; no ERP partner is created for it;
+        - the outbox is replayed, so each of these events ends in an explicit outcome.
+
+        ERP customers without a linked Shopify customer (``erp_only``) are only counted: pushing ERP
+        customers into Shopify is a business decision, not drift to repair. Running it again with the same
+        ``run_id`` queues nothing twice.
+
+        Examples
+        --------
+        .. code-block:: python
+
+            report = service.reconcile(run_id="2026-05-06")
+            print(report.drift, report.mismatched, report.replay)
+            report = service.reconcile(repair=False)      # the report only, nothing changed
         """
         run_id = run_id or time.strftime("%Y%m%dT%H%M%S", time.gmtime(self._clock()))
         erp = {r.source_id: r for r in self.sap.iter_customers()}
         shop = {r.source_id: r for r in self.shopify.export_customers()}
         links = self.store.links()
         stale = sorted(s for s, card in links.items() if s not in shop or card not in erp)
-        mismatched = []
-        for shopify_id, card in sorted(links.items()):
-            if shopify_id in stale:
-                continue
-            a, b = shop[shopify_id], erp[card]
-            emails_a = {e.strip().lower() for e in a.emails}
-            emails_b = {e.strip().lower() for e in b.emails}
-            if (emails_a and emails_b and not emails_a & emails_b) and not set(a.phones) & set(b.phones):
-                mismatched.append(shopify_id)
+        region = self.sap.settings.region
+        mismatched = sorted(s for s, card in links.items()
+                            if s not in stale and not _share_contact(shop[s], erp[card], region))
         unlinked = sorted(s for s in shop if s not in links)
         report_replay: ReplayReport | None = None
         if repair:
             for shopify_id in stale:
                 self.store.delete_link(shopify_id)
             for shopify_id in unlinked + stale:
-                record = shop.get(shopify_id)
-                if record is None:
-                    continue
-                fields = {"shopify_id": shopify_id, "email": record.emails[0] if record.emails else None,
-                          "phone": record.phones[0] if record.phones else None,
-                          "first_name": record.first_name, "last_name": record.last_name}
-                key = f"reconcile:{run_id}:{shopify_id}"
-                self.store.record_event(
-                    key, kind="reconcile", topic="reconcile", payload_hash=_hash(json.dumps(fields).encode()),
-                    outcome=Outcome.QUEUED, reason="unlinked in reconciliation", customer_key=shopify_id,
-                    outbox=[(shopify_id, ERP_CUSTOMER, fields)],
-                )
+                if shopify_id in shop:
+                    self._queue_reconcile(run_id, shop[shopify_id], "unlinked in reconciliation")
+            for shopify_id in mismatched:
+                self._queue_reconcile(run_id, shop[shopify_id], "mismatched link in reconciliation",
+                                      rematch=True)
             report_replay = self.replay()
         linked_erp = set(self.store.links().values()) if repair else set(links.values())
         report = ReconcileReport(
@@ -415,6 +477,29 @@ class SyncService:
         log_event(logger, "sync.reconcile", run_id=run_id, drift=report.drift, unlinked=len(unlinked),
                   stale_links=len(stale), mismatched=len(mismatched), erp_only=report.erp_only)
         return report
+
+    def _queue_reconcile(
+        self, run_id: str, record: CustomerRecord, reason: str, *, rematch: bool = False
+    ) -> None:
+        """Queue one customer as event ``reconcile:<run_id>:<shopify id>`` (once per run)."""
+        shopify_id = record.source_id
+        fields: dict[str, Any] = {
+            "shopify_id": shopify_id, "email": record.emails[0] if record.emails else None,
+            "phone": record.phones[0] if record.phones else None, "first_name": record.first_name,
+            "last_name": record.last_name,
+        }
+        if rematch:
+            fields["rematch"] = True
+        key = f"reconcile:{run_id}:{shopify_id}"
+        try:
+            self.store.record_event(
+                key, kind="reconcile", topic="reconcile", payload_hash=_hash(json.dumps(fields).encode()),
+                outcome=Outcome.QUEUED, reason=reason, customer_key=shopify_id,
+                outbox=[(shopify_id, ERP_CUSTOMER, fields)],
+            )
+        except IdempotencyConflict:
+            # this run already queued this customer, as it looked then (e.g. unlinked, since linked)
+            log_event(logger, "reconcile.already_queued", key=key)
 
     def status(self) -> dict[str, Any]:
         """Outcome counts in the store, queue depth, circuit states and the in-process counters."""
@@ -485,7 +570,8 @@ class SyncService:
         else:
             stored, is_new = self.store.record_event(
                 key, kind="webhook", topic=event.topic, payload_hash=body_hash, outcome=Outcome.QUEUED,
-                reason="accepted", customer_key=shopify_id, outbox=[(shopify_id, ERP_CUSTOMER, customer)],
+                reason="accepted", customer_key=shopify_id,
+                outbox=[(shopify_id, ERP_CUSTOMER, {**customer, "topic": event.topic})],
             )
         if not is_new:
             self.metrics.duplicate()
@@ -557,7 +643,11 @@ class SyncService:
 
     def _run_item(self, item: OutboxItem) -> str:
         try:
-            if item.action == ERP_CUSTOMER:
+            if item.action == ERP_CUSTOMER and item.payload.get("rematch"):
+                result = self._rematch(item.payload)
+            elif item.action == ERP_CUSTOMER and item.payload.get("draft_order_id"):
+                result = self._voice_erp(item.payload)
+            elif item.action == ERP_CUSTOMER:
                 result = self._erp_customer(item.payload)
             elif item.action == VOICE_ORDER:
                 result = self._voice_order(item.payload)
@@ -598,7 +688,16 @@ class SyncService:
         card = self.store.get_link(shopify_id)
         if card is not None:
             outcome = Outcome.CREATED if shopify_created else Outcome.LINKED
-            return _Result(outcome, "already linked", {"card_code": card, "shopify_id": shopify_id})
+            detail: dict[str, Any] = {"card_code": card, "shopify_id": shopify_id}
+            if c.get("topic") != "customers/update" or not self.push_contact_updates:
+                return _Result(outcome, "already linked", detail)
+            pushed = self._push_contact(card, c)
+            if pushed is not None:
+                reason = (f"already linked; updated ERP partner {card}: {', '.join(pushed)}" if pushed
+                          else "already linked; ERP partner up to date")
+                return _Result(outcome, reason, {**detail, "erp_updated": pushed})
+            # the linked partner is gone from the ERP: forget the link and match again
+            self.store.delete_link(shopify_id)
         email, phone = c.get("email"), c.get("phone")
         if not email and not phone:
             return _Result(Outcome.NEEDS_REVIEW, "no email or phone to match on", {"shopify_id": shopify_id})
@@ -618,6 +717,108 @@ class SyncService:
         create_partner(self.sap, body)
         return _Result(Outcome.CREATED, f"created ERP partner {own_code}",
                        {"card_code": own_code, "shopify_id": shopify_id}, link=(shopify_id, own_code))
+
+    def _push_contact(self, card: str, c: Mapping[str, Any]) -> list[str] | None:
+        """Send the contact fields of ``c`` that differ from ERP partner ``card``; the names of the
+        properties sent (empty when it was up to date), or None when the partner no longer exists."""
+        row = self.sap.get_partner(card, CONTACT_FIELDS)
+        if row is None:
+            return None
+        changes = contact_changes(
+            row, email=c.get("email"), phone=c.get("phone"), first_name=c.get("first_name"),
+            last_name=c.get("last_name"), region=self.sap.settings.region,
+        )
+        if changes:
+            self.sap.update_partner(card, changes)
+        return sorted(changes)
+
+    def _rematch(self, c: Mapping[str, Any]) -> _Result:
+        """Match a customer whose link no longer holds (reconcile) afresh: relink to exactly one partner,
+        else ``needs_review``. The old link is dropped either way; no ERP partner is created."""
+        shopify_id = str(c["shopify_id"])
+        previous = self.store.get_link(shopify_id)
+        detail: dict[str, Any] = {"shopify_id": shopify_id, "previous_card_code": previous}
+        email, phone = c.get("email"), c.get("phone")
+        matches = sorted(r.source_id for r in self.sap.find_customers(phone=phone, email=email)) if (
+            email or phone) else []
+        if len(matches) == 1:
+            result = _Result(Outcome.LINKED, f"re-matched ERP partner {matches[0]} (was {previous})",
+                             {**detail, "card_code": matches[0]}, link=(shopify_id, matches[0]))
+        else:
+            why = ("no email or phone to match on" if not (email or phone)
+                   else f"{len(matches)} ERP partners match" if matches else "no ERP partner matches")
+            result = _Result(Outcome.NEEDS_REVIEW, f"{why}; link to {previous} dropped",
+                             {**detail, "candidates": matches})
+        # after the remote reads, so a failure leaves the link as it was; the new one is written with the
+        # outcome (a crash in between leaves the item pending, and its replay ends the same way)
+        if previous is not None:
+            self.store.delete_link(shopify_id)
+        return result
+
+    def _voice_erp(self, c: Mapping[str, Any]) -> _Result:
+        """The ERP side of a voice order taken while the ERP was down: link the caller, then give the draft
+        order its ERP discount."""
+        erp = self._erp_customer(c)
+        detail = {**erp.detail, "draft_order_id": c["draft_order_id"]}
+        if erp.outcome is Outcome.NEEDS_REVIEW:
+            return _Result(erp.outcome, f"{erp.reason}; draft order left without the ERP tier", detail)
+        percent = self.sap.discount_for(str(erp.detail["card_code"])).discount_percent
+        note, settled = self._settle_draft(str(c["draft_order_id"]), percent)
+        return _Result(erp.outcome, f"{erp.reason}; {note}", {**detail, **settled}, link=erp.link)
+
+    def _settle_draft(self, draft_id: str, percent: float) -> tuple[str, dict[str, Any]]:
+        """Give an open draft order the ERP discount and drop its ``erp-pending`` tag; a completed or
+        deleted draft is left alone. Returns the reason and the detail to record. Running it again
+        changes nothing (a draft already settled is not written)."""
+        draft = self.shopify.draft_order(draft_id)
+        if draft is None:
+            return (f"draft order no longer exists; ERP discount {percent:g}% not applied",
+                    {"discount_percent": 0.0, "draft_status": "DELETED"})
+        if draft.completed:
+            return (f"draft order already completed; ERP discount {percent:g}% not applied",
+                    {"discount_percent": draft.discount_percent or 0.0, "draft_status": draft.status})
+        tags = [t for t in draft.tags if t != ERP_PENDING_TAG]
+        if ERP_PENDING_TAG not in draft.tags and (percent <= 0 or draft.discount_percent == percent):
+            return "draft order already has its ERP tier", {"discount_percent": draft.discount_percent or 0.0,
+                                                            "draft_status": draft.status}
+        discount = AppliedDiscount(value=percent, title=DISCOUNT_TITLE) if percent > 0 else None
+        try:
+            updated = self.shopify.update_draft_order(draft_id, applied_discount=discount, tags=tags)
+        except RemoteValidationError:
+            again = self.shopify.draft_order(draft_id)
+            if again is None or not again.completed:
+                raise
+            return (f"draft order completed meanwhile; ERP discount {percent:g}% not applied",
+                    {"discount_percent": again.discount_percent or 0.0, "draft_status": again.status})
+        note = (f"ERP discount {percent:g}% applied to the draft order" if discount
+                else "the ERP partner has no discount; draft order no longer erp-pending")
+        return note, {"discount_percent": updated.discount_percent or 0.0, "draft_status": updated.status}
+
+    def _draft_for(
+        self, order: VoiceOrder, customer_id: str, discount: AppliedDiscount | None, *, erp_pending: bool
+    ) -> tuple[str, bool]:
+        """The id of the order's draft order, created once; and whether it came from an earlier attempt.
+
+        The draft is tagged :func:`draft_order_tag` in the create request itself; when no id is stored yet
+        a draft with that tag is looked for first, so a draft created by an attempt that died before
+        storing its id is reused, not created again.
+        """
+        key = order.idempotency_key
+        draft_id = self.store.get_draft_order(key)
+        if draft_id is not None:
+            return draft_id, True
+        tag = draft_order_tag(key)
+        found = self.shopify.find_draft_orders(f'tag:"{tag}"', first=1)
+        if found:
+            draft_id, earlier = found[0].id, True
+        else:
+            draft = self.shopify.create_draft_order(
+                customer_id, order.line_items, applied_discount=discount, note=f"voice order {key}",
+                tags=[VOICE_TAG, tag] + ([ERP_PENDING_TAG] if erp_pending else []),
+            )
+            draft_id, earlier = draft.id, False
+        self.store.record_draft_order(key, draft_id)
+        return draft_id, earlier
 
     def _voice_order(self, payload: Mapping[str, Any]) -> _Result:
         order = VoiceOrder.model_validate(payload)
@@ -652,31 +853,28 @@ class SyncService:
             "shopify_created": shopify_created,
         }
         erp: _Result | None = None
-        discount: AppliedDiscount | None = None
+        percent = 0.0
         erp_error: str | None = None
         try:
             erp = self._erp_customer(fields)
             if erp.outcome is Outcome.NEEDS_REVIEW:
                 return erp
             percent = self.sap.discount_for(str(erp.detail["card_code"])).discount_percent
-            if percent > 0:
-                discount = AppliedDiscount(value=percent, title="ERP price tier")
         except RETRYABLE as exc:
             erp, erp_error = None, f"{type(exc).__name__}: {exc}"
-        draft_id = self.store.get_draft_order(order.idempotency_key)
-        if draft_id is None:
-            draft = self.shopify.create_draft_order(
-                customer.source_id, order.line_items, applied_discount=discount,
-                note=f"voice order {order.idempotency_key}",
-                tags=["voice-order"] + ([] if erp is not None else ["erp-pending"]),
-            )
-            draft_id = draft.id
-            self.store.record_draft_order(order.idempotency_key, draft_id)
-        detail = {"shopify_id": customer.source_id, "draft_order_id": draft_id,
-                  "discount_percent": discount.value if discount else 0.0}
+        discount = AppliedDiscount(value=percent, title=DISCOUNT_TITLE) if percent > 0 else None
+        draft_id, earlier = self._draft_for(order, customer.source_id, discount, erp_pending=erp is None)
+        detail: dict[str, Any] = {"shopify_id": customer.source_id, "draft_order_id": draft_id,
+                                  "discount_percent": percent}
         if erp is None:
+            # the follow-up carries the draft, so the ERP discount is applied once the ERP answers
+            follow = {**fields, "draft_order_id": draft_id, "idempotency_key": order.idempotency_key}
             return _Result(Outcome.QUEUED, f"draft order created without ERP tier; ERP side queued ({erp_error})",
-                           detail, follow_up=((customer.source_id, ERP_CUSTOMER, fields),))
-        outcome = Outcome.CREATED if shopify_created else erp.outcome
+                           detail, follow_up=((customer.source_id, ERP_CUSTOMER, follow),))
         reason = ("created Shopify customer; " if shopify_created else "") + erp.reason
+        if earlier:  # made by an interrupted attempt, perhaps while the ERP was down: settle it now
+            note, settled = self._settle_draft(draft_id, percent)
+            detail.update(settled)
+            reason += f"; {note}"
+        outcome = Outcome.CREATED if shopify_created else erp.outcome
         return _Result(outcome, reason, {**detail, **erp.detail}, link=erp.link)

@@ -33,7 +33,7 @@ from identity.adapters.sap_b1 import (
     parse_error,
 )
 from tests.adapters.conftest import SAP_OPENAPI, sap_settings, serve
-from tests.adapters.fakes.sap_b1 import SapB1Fake, evaluate, parse_filter
+from tests.adapters.fakes.sap_b1 import SPECIALS, SapB1Fake, evaluate, parse_filter
 
 PASSWORD = "s3cret-Pa55"
 
@@ -245,12 +245,49 @@ def test_session_expiry_mid_stream_logs_in_again_once(erp: SapB1Client, fake: Sa
     assert fake.logins >= 3  # 12 pages at 4 per session
 
 
+def test_get_partner_by_key(erp: SapB1Client) -> None:
+    assert erp.get_partner("C'OB01", ["CardCode", "EmailAddress"]) == {
+        "CardCode": "C'OB01", "EmailAddress": "Sean.O'Brien@Example.com"}
+    assert erp.get_partner("NOPE") is None
+
+
 def test_discount_for(erp: SapB1Client) -> None:
     discount = erp.discount_for("C'OB01")
     assert (discount.card_code, discount.price_list_num, discount.discount_percent) == ("C'OB01", 2, 7.5)
     with pytest.raises(NotFoundError) as info:
         erp.discount_for("NOPE")
     assert info.value.code == "-2028"
+
+
+def test_update_partner_patches_only_the_given_properties_sync_and_async() -> None:
+    fake = SapB1Fake(partners=[dict(p) for p in SPECIALS])  # its own fake: the module's stays unchanged
+    with serve(fake) as url:
+        old_email = next(p for p in fake.partners if p["CardCode"] == "C'OB01")["EmailAddress"]
+        with SapB1Client(sap_settings(url, retry_attempts=1)) as erp:
+            # (a lookup first: the fake's index of e-mails must follow the change)
+            assert [r.source_id for r in erp.find_customers(email=old_email)] == ["C'OB01"]
+            for _ in range(2):  # idempotent: the same change twice leaves the same partner
+                erp.update_partner("C'OB01", {"EmailAddress": "sean@example.ie", "Cellular": "+353861234567"})
+            assert [r.source_id for r in erp.find_customers(email="SEAN@example.ie")] == ["C'OB01"]
+            assert erp.find_customers(email=old_email) == []
+            with pytest.raises(NotFoundError):
+                erp.update_partner("NOPE", {"EmailAddress": "x@example.com"})
+            with pytest.raises(RemoteValidationError, match="NoSuchField"):
+                erp.update_partner("C90001", {"NoSuchField": 1})
+            with pytest.raises(ValueError, match="at least one"):
+                erp.update_partner("C90001", {})
+
+        async def rename() -> None:
+            async with AsyncSapB1Client(sap_settings(url, retry_attempts=1)) as client:
+                await client.update_partner("C90001", {"CardName": "SMITH, JON"})
+
+        asyncio.run(rename())
+    sean = next(p for p in fake.partners if p["CardCode"] == "C'OB01")
+    assert (sean["EmailAddress"], sean["Cellular"], sean["Phone1"]) == (
+        "sean@example.ie", "+353861234567", "(212) 555-0100")
+    assert next(p for p in fake.partners if p["CardCode"] == "C90001")["CardName"] == "SMITH, JON"
+    patches = [(method, path) for method, path, _ in fake.requests if method == "PATCH"]
+    assert patches[:2] == [("PATCH", "/b1s/v1/BusinessPartners('C''OB01')")] * 2 and len(patches) == 5
 
 
 def test_logout_on_close(fake: SapB1Fake, url: str) -> None:
@@ -363,6 +400,9 @@ def test_async_client_end_to_end(fake: SapB1Fake, url: str, sleeps: list[float])
             fake.fail_next(1, 504)
             found = await erp.find_customers(phone="+1 212 555 0100", email="o'nobody@example.com")
             discount = await erp.discount_for("C90002")
+            assert await erp.get_partner("NOPE") is None
+            row = await erp.get_partner("C90002", ["CardName"])
+            assert row == {"CardName": "SMITH HOLDINGS"}
             return count, sorted(r.source_id for r in found), discount.discount_percent
 
     count, found, percent = asyncio.run(main())

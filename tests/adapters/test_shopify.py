@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -208,6 +209,37 @@ def test_create_draft_order_with_erp_discount(shop: ShopifyClient, fake: Any) ->
     assert sent["purchasingEntity"] == {"customerId": customer.source_id}
 
 
+def test_draft_orders_are_read_found_by_tag_and_updated(shop: ShopifyClient, fake: Any) -> None:
+    customer = shop.customer_by_identifier(email="karine.ruby@example.com")
+    assert customer is not None
+    line = LineItem(title="Tea", unit_price=Decimal("20.00"), quantity=1)
+    created = shop.create_draft_order(customer.source_id, [line], tags=["voice-order", "idem-abc", "erp-pending"])
+    shop.create_draft_order(customer.source_id, [line], tags=["voice-order", "idem-other"])
+    assert created.tags == ("erp-pending", "idem-abc", "voice-order") and created.discount_percent is None
+    assert [d.id for d in shop.find_draft_orders('tag:"idem-abc"')] == [created.id]
+    assert shop.find_draft_orders("tag:idem-missing") == []
+    read = shop.draft_order(created.id)
+    assert read is not None and read.status == "OPEN" and not read.completed
+    assert shop.draft_order("gid://shopify/DraftOrder/1") is None
+
+    discount = AppliedDiscount(value=5.0, title="ERP price tier")
+    updated = [shop.update_draft_order(created.id, applied_discount=discount, tags=["voice-order", "idem-abc"])
+               for _ in range(2)]
+    assert updated[0] == updated[1]  # the same change twice leaves the same draft
+    assert updated[0].discount_percent == 5.0 and str(updated[0].total_price) == "19.00"
+    assert updated[0].tags == ("idem-abc", "voice-order")
+    sent = fake.draft_orders[created.id]["input"]
+    assert sent["lineItems"] == [line.as_input()]  # the lines are left alone
+    with pytest.raises(ValueError, match="something to change"):
+        shop.update_draft_order(created.id)
+
+    fake.complete_draft_order(created.id)
+    done = shop.draft_order(created.id)
+    assert done is not None and done.completed and done.order_id is not None
+    with pytest.raises(RemoteValidationError, match="can't be edited"):
+        shop.update_draft_order(created.id, tags=["voice-order"])
+
+
 def test_draft_order_for_unknown_customer(shop: ShopifyClient) -> None:
     with pytest.raises(RemoteValidationError) as info:
         shop.create_draft_order(
@@ -324,8 +356,14 @@ def test_async_client_end_to_end(fake: Any, url: str, sleeps: list[float]) -> No
                 CustomerRecord(source="x", source_id="1", phones=["+14155558744"])
             )
             order = await shop.create_draft_order(
-                record.source_id, [LineItem(variant_id="gid://shopify/ProductVariant/1", quantity=1)]
+                record.source_id, [LineItem(variant_id="gid://shopify/ProductVariant/1", quantity=1)],
+                tags=["idem-async"],
             )
+            found_drafts = await shop.find_draft_orders("tag:idem-async")
+            updated = await shop.update_draft_order(order.id, applied_discount=AppliedDiscount(value=2.5))
+            read = await shop.draft_order(order.id)
+            assert [d.id for d in found_drafts] == [order.id] and read == updated
+            assert updated.discount_percent == 2.5
             return (found.first_name if found else None), len(searched), len(exported), order.status
 
     first_name, searched, exported, status = asyncio.run(main())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from identity.sync import Outcome
+from identity.sync import Outcome, SqliteStore
 from identity.sync._cli import load_config, main
 from tests.adapters.fakes.shopify import TOKEN
 from tests.sync._stores import Database, postgres_url
@@ -93,6 +93,25 @@ def test_bad_config_is_exit_code_2(env: Env, tmp_path: Path) -> None:
     assert code == 2 and "unknown [sync] options: nonsense" in err
     code, _, err = run("--config", str(tmp_path / "absent.toml"), "status")
     assert code == 2 and "cannot read" in err
+
+
+def test_replay_honours_push_contact_updates_from_the_config(env: Env, tmp_path: Path) -> None:
+    service = env.service()
+    email = next(p for p in env.sap.partners if p["CardCode"] == "C90001")["EmailAddress"]
+    payload = customer_payload(2, email=email)
+    assert service.handle_webhook(*webhook("customers/create", payload, "w-c")).outcome is Outcome.LINKED
+    env.sap.down = True
+    update = {**payload, "phone": "+14155550123"}
+    assert service.handle_webhook(*webhook("customers/update", update, "w-u")).outcome is Outcome.QUEUED
+    service.store.close()
+    env.sap.down = False
+    code, _, _ = run("--config", str(write_config(env, tmp_path, "push_contact_updates = false")), "replay")
+    assert code == 0 and not [r for r in env.sap.requests if r[0] == "PATCH"]
+    with SqliteStore(env.db) as store:
+        event = store.get_event("webhook:w-u")
+        assert event is not None and (event.outcome, event.reason) == (Outcome.LINKED, "already linked")
+    code, _, err = run("--config", str(write_config(env, tmp_path, 'push_contact_updates = "no"')), "status")
+    assert code == 2 and "push_contact_updates must be true or false" in err
 
 
 def with_store(config: Path, store: str) -> Path:

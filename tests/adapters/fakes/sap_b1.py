@@ -14,6 +14,7 @@ created; after editing ``partners`` by hand, call :meth:`SapB1Fake.reindex`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -313,6 +314,18 @@ class PartnerIndex:
                     self._values[name, folded] = self._add(table, name, folded, position, partner)
         self._size = len(self.partners)
 
+    def changed(self, position: int, before: dict[str, Any]) -> None:
+        """Follow the partner at ``position``, whose values were ``before`` until an in-place update."""
+        with self._lock:
+            partner = self.partners[position]
+            for (name, folded), table in list(self._values.items()):
+                if table is None or before.get(name) == partner.get(name):
+                    continue
+                if name in before:
+                    with contextlib.suppress(TypeError):
+                        table.get(self._key(before[name], folded), set()).discard(position)
+                self._values[name, folded] = self._add(table, name, folded, position, partner)
+
     @staticmethod
     def _key(value: Any, folded: bool) -> Any:
         return value.casefold() if folded and isinstance(value, str) else value
@@ -384,7 +397,8 @@ class PartnerIndex:
 
 
 class SapB1Fake:
-    """WSGI app: ``Login``, ``Logout``, ``BusinessPartners`` (set and by key), ``QueryService_PostQuery``."""
+    """WSGI app: ``Login``, ``Logout``, ``BusinessPartners`` (set, by key, ``PATCH`` by key),
+    ``QueryService_PostQuery``."""
 
     def __init__(
         self,
@@ -537,6 +551,8 @@ class SapB1Fake:
             m = re.fullmatch(r"BusinessPartners\('((?:[^']|'')*)'\)", resource)
             if m and method == "GET":
                 return self._by_key(start, m.group(1).replace("''", "'"), query)
+            if m and method == "PATCH":
+                return self._patch(start, m.group(1).replace("''", "'"), body)
             if resource == "QueryService_PostQuery" and method == "POST":
                 return self._crossjoin(start, json.loads(body), case_insensitive)
         except FilterError as exc:
@@ -620,6 +636,27 @@ class SapB1Fake:
             select = [s for s in params.get("$select", "").split(",") if s]
             return self._json(start, 200, {k: p.get(k) for k in select} if select else p)
         return self._error(start, 404, -2028, "No matching records found (ODBC -2028)")
+
+    def _patch(self, start: StartResponse, key: str, body: bytes) -> list[bytes]:
+        """``PATCH BusinessPartners('key')``: change the given properties in place; 204 No Content."""
+        try:
+            changes = json.loads(body)
+        except ValueError:
+            return self._error(start, 400, -1000, "Malformed JSON body")
+        with self.lock:
+            position = self._indexed().first("CardCode", key)
+            if position is None:
+                return self._error(start, 404, -2028, "No matching records found (ODBC -2028)")
+            partner = self.partners[position]
+            unknown = sorted(set(changes) - set(partner))
+            if unknown or "CardCode" in changes:
+                name = unknown[0] if unknown else "CardCode"
+                return self._error(start, 400, -1000, f"Property '{name}' of 'BusinessPartner' is invalid")
+            before = dict(partner)
+            partner.update(changes)
+            self._indexed().changed(position, before)
+        start("204 No Content", [])
+        return []
 
     def _crossjoin(self, start: StartResponse, body: dict[str, Any], ci: bool) -> list[bytes]:
         if body.get("QueryPath") != "$crossjoin(BusinessPartners,BusinessPartners/ContactEmployees)":

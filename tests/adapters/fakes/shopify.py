@@ -5,7 +5,8 @@ against in-memory customers and draft orders with root resolvers, so any field t
 exist in the real schema. Responses carry ``extensions.cost`` shaped like the recordings, from a real
 leaky bucket. Fault knobs: ``throttle_next``, ``http429_next``, ``fail_next``, ``delay_next``,
 ``malformed_next``; bulk operations complete after ``bulk_polls`` polls and their JSONL is served on the
-same server.
+same server. Draft orders can be read by id, searched by tag and updated (refused once completed, see
+``complete_draft_order``).
 """
 
 from __future__ import annotations
@@ -305,6 +306,7 @@ class ShopifyFake:
                 ],
             }
         discount = input.get("appliedDiscount")
+        subtotal = total
         if discount and discount["valueType"] == "PERCENTAGE":
             total *= 1 - discount["value"] / 100
         gid = self._gid("DraftOrder")
@@ -323,8 +325,55 @@ class ShopifyFake:
             else None,
             "totalPriceSet": {"shopMoney": {"amount": f"{total:.2f}", "currencyCode": "USD"}},
             "input": input,
+            "tags": sorted(set(input.get("tags") or [])),
+            "order": None,
+            "subtotal": subtotal,
         }
         self.draft_orders[gid] = order
+        return {"draftOrder": order, "userErrors": []}
+
+    # draft orders: read, search by tag, update, complete ------------------------------------------
+    def complete_draft_order(self, gid: str) -> None:
+        """Mark a draft order completed, as paying its invoice or ``draftOrderComplete`` would."""
+        with self.lock:
+            order = self.draft_orders[gid]
+            order["status"] = "COMPLETED"
+            order["order"] = {"id": self._gid("Order")}
+
+    def _draft_order(self, info: Any, id: str) -> dict[str, Any] | None:
+        return self.draft_orders.get(id)
+
+    def _draft_orders(
+        self, info: Any, first: int | None = None, query: str | None = None, **_: Any
+    ) -> dict[str, Any]:
+        items = sorted(self.draft_orders.values(), key=lambda d: int(d["id"].rsplit("/", 1)[1]))
+        for term in (query or "").split():
+            key, _sep, value = term.partition(":")
+            if key != "tag":
+                raise GraphQLError(f"the fake searches draft orders by tag only, not {term!r}")
+            items = [d for d in items if value.strip("\"'").lower() in (t.lower() for t in d["tags"])]
+        return {"nodes": items[: first or 50]}
+
+    def _draft_order_update(self, info: Any, id: str, input: dict[str, Any]) -> dict[str, Any]:
+        order = self.draft_orders.get(id)
+        if order is None:
+            return {"draftOrder": None, "userErrors": [{"field": ["id"], "message": "Draft order does not exist"}]}
+        if order["status"] == "COMPLETED":
+            return {"draftOrder": None,
+                    "userErrors": [{"field": None, "message": "This order has been paid and can't be edited"}]}
+        if "tags" in input:
+            order["tags"] = sorted(set(input["tags"] or []))
+        if "note" in input:
+            order["input"] = {**order["input"], "note": input["note"]}
+        if "appliedDiscount" in input:
+            discount = input["appliedDiscount"]
+            total = order["subtotal"]
+            if discount and discount["valueType"] == "PERCENTAGE":
+                total *= 1 - discount["value"] / 100
+            order["appliedDiscount"] = {"value": discount["value"], "valueType": discount["valueType"],
+                                        "title": discount.get("title")} if discount else None
+            order["totalPriceSet"] = {"shopMoney": {"amount": f"{total:.2f}", "currencyCode": "USD"}}
+        order["updates"] = order.get("updates", 0) + 1
         return {"draftOrder": order, "userErrors": []}
 
     def _bulk_run(self, info: Any, query: str, groupObjects: bool = True, base: str = "") -> dict[str, Any]:
@@ -484,6 +533,9 @@ class ShopifyFake:
                 "node": self._node,
                 "customerSet": self._customer_set,
                 "draftOrderCreate": self._draft_order_create,
+                "draftOrder": self._draft_order,
+                "draftOrders": self._draft_orders,
+                "draftOrderUpdate": self._draft_order_update,
                 "bulkOperationRunQuery": functools.partial(self._bulk_run, base=base),
             }
             result = execute(
