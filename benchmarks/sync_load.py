@@ -181,6 +181,7 @@ def run(seconds: float, partners: int, voice_share: float, seed: int, workers: i
         "events": len(latencies),
         "events_per_second": round(len(latencies) / elapsed, 1),
         "min_10s_window_events_per_second": min(windows) if windows else None,
+        "events_per_second_by_10s_window": windows,
         "latency_ms": _percentiles_ms(latencies),
         "latency_ms_by_kind": {label: {"n": len(values), **_percentiles_ms(values)}
                                for label, values in sorted(by_kind.items())},
