@@ -170,9 +170,30 @@ def _swapped_levels(
     rows = rows[(fa >= 0) & (la >= 0) & (fb >= 0) & (lb >= 0)]
     if len(rows) == 0:
         return first, last
+    first_vocab, last_vocab = features.first_vocab, features.last_vocab
+    # Either reading needs one surname to agree with the other record's first name (Jaro-Winkler >= 0.80,
+    # taken to start with the same letter): keep only such pairs before the detailed work (random pairs
+    # almost never are).
+    first_initial = _cached(features, "first_initials", lambda: _initials(features.first_vocab))
+    last_initial = _cached(features, "last_initials", lambda: _initials(features.last_vocab))
+    fi_a, li_a = first_initial[features.first[left[rows]]], last_initial[features.last[left[rows]]]
+    fi_b, li_b = first_initial[features.first[right[rows]]], last_initial[features.last[right[rows]]]
+    rows = rows[(li_a == fi_b) | (fi_a == li_b)]
+    firsts = _cached(features, "first_strings", lambda: np.array([*first_vocab, ""], dtype=object))
+    lasts = _cached(features, "last_strings", lambda: np.array([*last_vocab, ""], dtype=object))
+    cross_a = process.cpdist(
+        lasts[features.last[left[rows]]], firsts[features.first[right[rows]]],
+        scorer=JaroWinkler.normalized_similarity, score_cutoff=0.80,
+    )
+    cross_b = process.cpdist(
+        firsts[features.first[left[rows]]], lasts[features.last[right[rows]]],
+        scorer=JaroWinkler.normalized_similarity, score_cutoff=0.80,
+    )
+    rows = rows[(np.asarray(cross_a) > 0) | (np.asarray(cross_b) > 0)]
+    if len(rows) == 0:
+        return first, last
     fa, la = features.first[left[rows]], features.last[left[rows]]
     fb, lb = features.first[right[rows]], features.last[right[rows]]
-    first_vocab, last_vocab = features.first_vocab, features.last_vocab
     first_a, first_b = [first_vocab[c] for c in fa.tolist()], [first_vocab[c] for c in fb.tolist()]
     last_a, last_b = [last_vocab[c] for c in la.tolist()], [last_vocab[c] for c in lb.tolist()]
     given_of_last_a = [v.split(" ", 1)[0] for v in last_a]
