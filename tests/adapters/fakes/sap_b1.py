@@ -694,7 +694,8 @@ class WritableSapFake(SapB1Fake):
 
     ``created`` lists every CardCode created (a duplicate creation would show twice, but a second POST
     of an existing code answers 400 with code -2035, as the Service Layer does). ``posts`` counts the POSTs
-    and ``finds`` the ``GET BusinessPartners`` queries.
+    and ``finds`` the ``GET BusinessPartners`` queries; ``arrivals`` every request, as it arrives (before
+    ``slow`` delays it).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -704,8 +705,11 @@ class WritableSapFake(SapB1Fake):
         self.created: list[str] = []
         self.posts = 0
         self.finds = 0
+        self.arrivals = 0
 
     def __call__(self, environ: dict[str, Any], start: StartResponse) -> list[bytes]:
+        with self.lock:
+            self.arrivals += 1
         if self.slow:
             time.sleep(self.slow)
         if self.down:
