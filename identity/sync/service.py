@@ -96,6 +96,10 @@ RETRYABLE: tuple[type[Exception], ...] = (
 )
 ERP_CUSTOMER = "erp_customer"
 VOICE_ORDER = "voice_order"
+#: The ``own_writes`` system under which the contact fields last synced to an ERP partner are remembered.
+ERP_CONTACT = "erp-contact"
+#: The ``own_writes`` system noting that a draft order was (perhaps) requested for an idempotency key.
+DRAFT_ATTEMPT = "draft-attempt"
 #: Tags of the draft orders of voice orders: every one, one taken while the ERP was down (until its ERP
 #: discount is applied), and the title of that discount.
 VOICE_TAG = "voice-order"
@@ -720,7 +724,14 @@ class SyncService:
 
     def _push_contact(self, card: str, c: Mapping[str, Any]) -> list[str] | None:
         """Send the contact fields of ``c`` that differ from ERP partner ``card``; the names of the
-        properties sent (empty when it was up to date), or None when the partner no longer exists."""
+        properties sent (empty when it was up to date), or None when the partner no longer exists.
+
+        The contact fields last brought in line with the partner are remembered (as a hash, with our own
+        writes): an update whose contact fields are those again (a Shopify update of something else)
+        reads nothing from the ERP and sends nothing, so an edit made in the ERP meanwhile stands."""
+        synced = _content_hash(c.get("email"), c.get("phone"), c.get("first_name"), c.get("last_name"))
+        if self.store.is_own_write(ERP_CONTACT, card, synced):
+            return []
         row = self.sap.get_partner(card, CONTACT_FIELDS)
         if row is None:
             return None
@@ -730,6 +741,7 @@ class SyncService:
         )
         if changes:
             self.sap.update_partner(card, changes)
+        self.store.record_own_write(ERP_CONTACT, card, synced)
         return sorted(changes)
 
     def _rematch(self, c: Mapping[str, Any]) -> _Result:
@@ -799,16 +811,20 @@ class SyncService:
     ) -> tuple[str, bool]:
         """The id of the order's draft order, created once; and whether it came from an earlier attempt.
 
-        The draft is tagged :func:`draft_order_tag` in the create request itself; when no id is stored yet
-        a draft with that tag is looked for first, so a draft created by an attempt that died before
-        storing its id is reused, not created again.
+        The draft is tagged :func:`draft_order_tag` in the create request itself, and the attempt is
+        noted in the store before the request is sent. When no id is stored but an earlier attempt was
+        noted, a draft with that tag is looked for first, so a draft created by an attempt that died
+        before storing its id is reused, not created again; a first attempt searches nothing.
         """
         key = order.idempotency_key
         draft_id = self.store.get_draft_order(key)
         if draft_id is not None:
             return draft_id, True
         tag = draft_order_tag(key)
-        found = self.shopify.find_draft_orders(f'tag:"{tag}"', first=1)
+        tried = self.store.is_own_write(DRAFT_ATTEMPT, key, tag)
+        found = self.shopify.find_draft_orders(f'tag:"{tag}"', first=1) if tried else []
+        if not tried:
+            self.store.record_own_write(DRAFT_ATTEMPT, key, tag)
         if found:
             draft_id, earlier = found[0].id, True
         else:

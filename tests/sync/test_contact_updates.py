@@ -47,10 +47,12 @@ def test_changed_email_and_phone_are_pushed_and_nothing_else(env: Env) -> None:
     assert (bp["EmailAddress"], bp["Cellular"], bp["CardName"]) == ("mary.new@example.org", "+14155550123", name_before)
     assert patches(env) == [f"/b1s/v1/BusinessPartners('{card}')"]
 
-    # the same contact fields again (an unrelated change in Shopify): nothing to push
+    # the same contact fields again (an unrelated change in Shopify): nothing to push, nothing even read
+    reads = len(env.sap.requests)
     again = service.handle_webhook(*webhook("customers/update", {**update, "note": "vip"}, "update-1b"))
     assert again.reason == "already linked; ERP partner up to date" and again.detail["erp_updated"] == []
     assert len(patches(env)) == 1 and env.sap.posts == 0 and service.store.queue_depth() == 0
+    assert len(env.sap.requests) == reads
 
 
 def test_phone_already_in_the_erp_in_another_format_is_not_pushed(env: Env) -> None:

@@ -166,3 +166,10 @@ def test_a_crash_before_the_draft_id_is_stored_does_not_make_a_second_draft(
     # made while the ERP was down, the reused draft still gets its ERP tier
     assert draft["appliedDiscount"]["value"] == 5.0 and "erp-pending" not in draft["tags"]
     assert restarted.handle_voice_order(order) == event and len(env.shop.draft_orders) == 1
+
+
+def test_a_first_attempt_searches_for_no_draft(env: Env) -> None:
+    service = env.service()
+    first = service.handle_voice_order(known_caller(env, 5.0, "call-once"))
+    assert first.outcome is Outcome.LINKED
+    assert env.shop.operations.count("FindDraftOrders") == 0 and env.shop.operations.count("DraftOrderCreate") == 1
