@@ -27,7 +27,7 @@ import pytest
 
 from identity._privacy import mask_url, url_passwords
 from identity.sync import PostgresStore, SqliteStore, SyncStore
-from tests.sync import conftest as sync_conftest
+from tests.sync.conftest import Env
 
 POSTGRES_URL_ENV = "IDENTITY_TEST_POSTGRES_URL"
 
@@ -118,23 +118,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 @pytest.fixture
-def env_database(database: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """``database``, and ``env.service()`` opens its store there.
+def env_database(database: Database, env: Env) -> Database:
+    """``database``, and ``env.service()`` opens its store there (``Env.open_store``).
 
-    ``Env.service`` (in conftest.py) opens ``SqliteStore(env.db, clock=...)``, and ``database.path`` is
-    that same file; for Postgres the name ``SqliteStore`` in conftest is swapped, for this test only, for
-    a function that opens a store on ``database`` instead. A test that used the fixture but never had
-    its store opened that way fails, so that a change to ``Env.service`` cannot quietly turn the Postgres
-    case into a second SQLite one.
+    For SQLite ``database.path`` is ``env.db`` already, the file ``env.service()`` opens by default.
     """
-    opened: list[SyncStore] = []
-
-    def open_on_database(_path: Path, *, clock: Callable[[], float]) -> SyncStore:
-        opened.append(database.open(clock=clock))
-        return opened[-1]
-
     if database.kind == "postgres":
-        monkeypatch.setattr(sync_conftest, "SqliteStore", open_on_database)
-    yield database
-    if database.kind == "postgres":
-        assert opened, "env.service() no longer opens its store as conftest's SqliteStore(...): see _stores.py"
+        env.open_store = lambda: database.open(clock=env.clock)
+    else:
+        assert database.path == env.db
+    return database

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from identity.adapters import SapB1Client, ShopifyClient, Timeouts, webhook_hmac
-from identity.sync import SqliteStore, SyncService
+from identity.sync import SqliteStore, SyncService, SyncStore
 from tests.adapters.conftest import _loopback_only, sap_settings, serve, shopify_settings
 from tests.adapters.fakes.sap_b1 import SPECIALS, WritableSapFake, generate_partners
 from tests.adapters.fakes.shopify import ShopifyFake, load_schema
@@ -57,12 +57,17 @@ class Clock:
 
 
 class Env:
-    """A running pair of fakes and a factory for services over one SQLite file."""
+    """A running pair of fakes and a factory for services over one store.
+
+    The store is the SQLite file ``db`` unless a test replaces ``open_store`` (the ``env_database``
+    fixture of ``tests/sync/_stores.py`` points it at a Postgres schema).
+    """
 
     def __init__(self, sap: WritableSapFake, sap_url: str, shop: ShopifyFake, shop_url: str, db: Path) -> None:
         self.sap, self.sap_url, self.shop, self.shop_url, self.db = sap, sap_url, shop, shop_url, db
         self.clock = Clock()
         self._open: list[Callable[[], None]] = []
+        self.open_store: Callable[[], SyncStore] = lambda: SqliteStore(self.db, clock=self.clock)
 
     def service(self, **kwargs: Any) -> SyncService:
         # Generous timeouts: a loaded CI machine may stall a request for a moment, and with one attempt
@@ -70,7 +75,7 @@ class Env:
         sap_overrides: dict[str, Any] = {"retry_attempts": 1, "breaker_threshold": 3, "breaker_cooldown": 0.2,
                                          "timeouts": PATIENT_TIMEOUTS}
         sap_overrides.update(kwargs.pop("sap", {}))
-        store = SqliteStore(self.db, clock=self.clock)
+        store = self.open_store()
         erp = SapB1Client(sap_settings(self.sap_url, **sap_overrides))
         shop = ShopifyClient(shopify_settings(self.shop_url, retry_attempts=1, breaker_threshold=3,
                                               breaker_cooldown=0.2, timeouts=PATIENT_TIMEOUTS))
