@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -582,12 +583,31 @@ class _Scored:
     total: npt.NDArray[np.float64]
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[Resolver, _P], _R]) -> Callable[Concatenate[Resolver, _P], _R]:
+    """Run a :class:`Resolver` method under the resolver's lock (see the class docstring)."""
+
+    def run(self: Resolver, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    # functools.wraps, spelled out: its return type hides the signature from mypy
+    run.__name__, run.__qualname__, run.__doc__ = method.__name__, method.__qualname__, method.__doc__
+    run.__wrapped__ = method  # type: ignore[attr-defined]
+    return run
+
+
 class Resolver:
     """Real-time lookups over the customers a batch run has seen.
 
     Build one with :meth:`build` (runs :func:`~identity.dedupe`) or :meth:`from_result`; keep it with
     :meth:`save` and :meth:`load`. Lookups, verification and the incremental changes (:meth:`add`,
-    :meth:`update`, :meth:`remove`) all run in memory, in place.
+    :meth:`update`, :meth:`remove`) all run in memory, in place. A resolver may be shared by threads (a
+    voice agent's web server): every public method runs under one lock, so a lookup never sees a change
+    half made. Lookups are serialized too; they spend their time holding the interpreter lock anyway.
 
     Parameters
     ----------
@@ -666,6 +686,7 @@ class Resolver:
         self.mismatch_weight = mismatch_weight
         self.model = model
         self.comparisons: tuple[Comparison, ...] = tuple(model.comparisons)
+        self._lock = threading.RLock()
         self._size = len(source_ids)
         self._cols = columns
         self._vocabs = {name: _Vocab(values) for name, values in vocabs.items()}
@@ -745,6 +766,7 @@ class Resolver:
         )
 
     # -- persistence ----------------------------------------------------------------------------
+    @_locked
     def save(self, path: str | Path) -> None:
         """Write the resolver to one ``.npz`` file: numpy arrays and a JSON header, no pickle."""
         header = {
@@ -811,6 +833,7 @@ class Resolver:
     def __repr__(self) -> str:
         return f"Resolver({len(self)} records, {self._next_cluster} cluster ids, region={self.region!r})"
 
+    @_locked
     def cluster_of(self, source: str, source_id: str) -> int:
         """The cluster id of a stored record (:class:`KeyError` when there is none)."""
         return int(self._cols["cluster"][self._row(source, source_id)])
@@ -1095,6 +1118,7 @@ class Resolver:
         )
         return Explanation(contributions, round(prior, 4))
 
+    @_locked
     def lookup(
         self, query: CustomerQuery | Mapping[str, Any], top_k: int = 5, *, min_probability: float = 0.0
     ) -> list[Match]:
@@ -1166,6 +1190,7 @@ class Resolver:
         return out
 
     # -- verification ---------------------------------------------------------------------------
+    @_locked
     def verify(self, claim: CustomerQuery | Mapping[str, Any], source: str, source_id: str) -> Verification:
         """Does ``claim`` (what a caller says about themselves) agree with the stored record?
 
@@ -1315,6 +1340,7 @@ class Resolver:
             },
         )
 
+    @_locked
     def add(self, record: CustomerRecord | Mapping[str, Any]) -> int:
         """Index a new record; returns its cluster id.
 
@@ -1332,6 +1358,7 @@ class Resolver:
         self._row_of[key] = row
         return cluster
 
+    @_locked
     def update(self, record: CustomerRecord | Mapping[str, Any]) -> int:
         """Replace a stored record with a new version; returns its cluster id.
 
@@ -1349,6 +1376,7 @@ class Resolver:
         self._row_of[(rec.source, rec.source_id)] = row
         return cluster
 
+    @_locked
     def remove(self, source: str, source_id: str) -> None:
         """Take a record out of the index (:class:`KeyError` if it is not there). Other records keep
         their cluster ids."""

@@ -393,3 +393,42 @@ def test_build_runs_the_batch_and_rejects_labels() -> None:
     assert len(resolver) == 144
     with pytest.raises(ConfigurationError, match="labels"):
         Resolver.build(FILES, labels=[("erp", "C000101", "erp", "C000102", False)])
+
+
+def test_threads_may_share_a_resolver_while_records_come_and_go(resolver: Resolver) -> None:
+    # Two writers add and remove records (growing the columns past their capacity) while two readers
+    # look customers up: nothing raises, readers always find the stored customer, writers their own.
+    import threading
+
+    errors: list[BaseException] = []
+    target = resolver.cluster_of(ERP, "C000101")
+
+    def read() -> None:
+        try:
+            for _ in range(150):
+                best = resolver.lookup({"phone": "(513) 895-6944"})[0]
+                assert resolver.cluster_of(best.source, best.source_id) == target
+        except BaseException as exc:
+            errors.append(exc)
+
+    def write(prefix: str) -> None:
+        try:
+            for k in range(150):
+                record = {"source": "pos", "source_id": f"{prefix}{k}", "first_name": "Thread",
+                          "last_name": f"Tester{prefix}{k}", "phones": [f"+1415555{k:04d}"]}
+                resolver.add(record)
+                found = resolver.lookup({"phone": f"+1415555{k:04d}", "last_name": f"Tester{prefix}{k}"})
+                assert ("pos", f"{prefix}{k}") in _ids(found)
+                if k % 2:
+                    resolver.remove("pos", f"{prefix}{k}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    threads += [threading.Thread(target=write, args=(p,)) for p in ("A", "B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [resolver.cluster_of("pos", f"{p}{k}") >= 0 for p in "AB" for k in range(0, 150, 2)] == [True] * 150
