@@ -778,7 +778,16 @@ def _nickname_tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[s
         nicknames.setdefault(canonical, set()).update(nicks)
         for nick in nicks:
             canonicals.setdefault(nick, set()).add(canonical)
-    return folded(nicknames), folded(canonicals)
+    folded_nicknames, folded_canonicals = folded(nicknames), folded(canonicals)
+    # ... and drop its links between a man's and a woman's full names (normalizers/_tables/
+    # name_not_nicknames.json): William ~ Wilma would let a couple merge.
+    for name, wrong in _load_table("name_not_nicknames.json").items():
+        if name.startswith("_"):
+            continue
+        folded_canonicals[name] = folded_canonicals.get(name, frozenset()) - set(wrong)
+        for canonical in wrong:
+            folded_nicknames[canonical] = folded_nicknames.get(canonical, frozenset()) - {name}
+    return folded_nicknames, folded_canonicals
 
 
 @functools.lru_cache(maxsize=65536)

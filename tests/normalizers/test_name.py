@@ -314,3 +314,22 @@ def test_company_and_contact_separated_by_dash_or_slash(
 def test_nicknames_beyond_the_english_table(a: str, b: str) -> None:
     assert are_nickname_equivalent(a, b)
     assert not are_nickname_equivalent(a, "Zebulon")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("William", "Wilma"), ("Andrew", "Andrea"), ("Louis", "Louise"), ("Aaron", "Erin"),
+     ("Alexander", "Sandra"), ("Angel", "Angela"), ("Lawrence", "Laura")],
+)
+def test_a_mans_and_a_womans_full_names_are_not_nicknames_of_each_other(a: str, b: str) -> None:
+    # The nicknames package links these; a couple in one household would merge (name_not_nicknames.json).
+    assert not are_nickname_equivalent(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Bill", "William"), ("Andy", "Andrew"), ("Andy", "Andrea"), ("Lou", "Louis"), ("Lou", "Louise"),
+     ("Alex", "Alexander"), ("Alex", "Alexandra"), ("Sandra", "Alexandra"), ("Larry", "Lawrence")],
+)
+def test_the_nicknames_both_share_stay(a: str, b: str) -> None:
+    assert are_nickname_equivalent(a, b)
