@@ -26,6 +26,7 @@ The config file is TOML; credentials are never in it, only the names of environm
     [sync]
     max_attempts = 8
     push_contact_updates = true
+    claim_seconds = 120     # how long a dead process's claim on an outbox item holds
 
 Other keys of ``[shopify]`` and ``[sap_b1]`` go to :class:`~identity.adapters.ShopifySettings` and
 :class:`~identity.adapters.SapB1Settings` as they are (``api_version``, ``base_url``, ``timeouts`` ...).
@@ -59,7 +60,9 @@ from identity.sync.store import is_postgres_url, open_store
 __all__ = ["SYNC_OPTIONS", "load_config", "main"]
 
 #: Keys allowed in the ``[sync]`` table (keyword arguments of :class:`~identity.sync.SyncService`).
-SYNC_OPTIONS = frozenset({"max_attempts", "backoff_base", "backoff_max", "max_body_bytes", "push_contact_updates"})
+SYNC_OPTIONS = frozenset(
+    {"max_attempts", "backoff_base", "backoff_max", "max_body_bytes", "push_contact_updates", "claim_seconds"}
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,6 +129,9 @@ def load_config(
         raise ConfigurationError(f"config: unknown [sync] options: {', '.join(unknown)}")
     if not isinstance(options.get("push_contact_updates", True), bool):
         raise ConfigurationError("config: [sync] push_contact_updates must be true or false")
+    claim = options.get("claim_seconds", 120.0)
+    if isinstance(claim, bool) or not isinstance(claim, int | float) or claim <= 0:
+        raise ConfigurationError("config: [sync] claim_seconds must be a positive number of seconds")
     return store, shop_settings, sap_settings, secrets, options
 
 

@@ -45,9 +45,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -311,6 +314,12 @@ class SyncService:
         ERP partner (email, phone, first and last name) to the partner (``PATCH BusinessPartners``), queued
         and replayed like any ERP work. Costs one ERP read per such update. See
         :func:`identity.sync._erp.contact_changes` for what counts as a change.
+    claim_seconds : float
+        How long this service's claim on an outbox item it is running lasts if never released (the
+        process died). Services in several processes may share one store (Postgres): each item runs in
+        one of them at a time. After a crash, the items the dead process was running wait this long
+        before another process (or the restarted one) runs them. Keep it above the longest an item can
+        take (its remote calls with their timeouts and retries).
 
     Examples
     --------
@@ -340,6 +349,7 @@ class SyncService:
         metrics: SyncMetrics | None = None,
         rng: random.Random | None = None,
         push_contact_updates: bool = True,
+        claim_seconds: float = 120.0,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -355,6 +365,11 @@ class SyncService:
         self.metrics = metrics or SyncMetrics()
         self._rng = rng or random.Random()
         self.push_contact_updates = push_contact_updates
+        if claim_seconds <= 0:
+            raise ValueError("claim_seconds must be positive")
+        self.claim_seconds = claim_seconds
+        # Who holds a claim: unique per service object, so a restarted process is someone else.
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._work_lock = threading.RLock()
 
     # entry points --------------------------------------------------------------------------------
@@ -638,11 +653,14 @@ class SyncService:
         Returns ``"done"``, ``"deferred"``, ``"dead"`` or ``"skipped"`` (not runnable now). Never raises
         adapter errors. Items run one at a time per service, so threads sharing a service (a threaded web
         server calling :meth:`handle_webhook`, a scheduler calling :meth:`replay`) never run an item twice
-        or out of order.
+        or out of order; and an item runs only under this service's claim in the store, so services in
+        other processes sharing the store do not run it at the same time (see ``claim_seconds``).
         """
         with self._work_lock:
             if not self.store.is_runnable(item.id, item.customer_key):
                 return "skipped"
+            if not self.store.claim_item(item.id, self._owner, until=self._clock() + self.claim_seconds):
+                return "skipped"  # another process is running it
             return self._run_item(item)
 
     def _run_item(self, item: OutboxItem) -> str:

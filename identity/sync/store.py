@@ -192,6 +192,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_seq ON events (seq)",
         "CREATE INDEX outbox_done_seq ON outbox (done_seq)",
     ),
+    # 3: claims, so that processes sharing one database never run one item at the same time
+    # (``claimed_by`` a process's owner id, ``claimed_until`` when the claim lapses if never released).
+    (
+        "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+        "ALTER TABLE outbox ADD COLUMN claimed_until REAL",
+    ),
 )
 
 #: The schema version a store is at once its constructor has returned.
@@ -552,6 +558,32 @@ class SyncStore(abc.ABC):
         )
         return rows[0][0] == "pending" and int(rows[0][1]) == 0
 
+    def claim_item(self, item_id: int, owner: str, *, until: float) -> bool:
+        """Claim pending item ``item_id`` for ``owner`` until ``until``; False if another owner holds it.
+
+        A claim lapses at ``until`` (a process that died holding it) and is released when the item is
+        completed, deferred or dead-lettered. Claiming again an item one already holds renews it. This is
+        what lets several processes share one store (Postgres) without running an item twice.
+
+        Examples
+        --------
+        >>> store = SqliteStore(":memory:", clock=lambda: 100.0)
+        >>> _ = store.record_event("w1", kind="webhook", topic=None, payload_hash="h", outcome=Outcome.QUEUED,
+        ...                        reason="accepted", outbox=[("c1", "erp_customer", {})])
+        >>> item = store.pending_items()[0]
+        >>> store.claim_item(item.id, "a", until=130.0), store.claim_item(item.id, "b", until=130.0)
+        (True, False)
+        >>> store.close()
+        """
+        now = self._clock()
+        with self._tx() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND status = 'pending'"
+                " AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
+                (owner, until, item_id, owner, now),
+            )
+            return cursor.rowcount == 1
+
     def queue_depth(self) -> int:
         """Pending outbox items."""
         return int(self._query("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")[0][0])
@@ -572,7 +604,8 @@ class SyncStore(abc.ABC):
             self._serialize(db, "outbox")  # two completions must not draw the same done_seq
             seq = db.execute("SELECT COALESCE(MAX(done_seq), 0) + 1 FROM outbox").fetchone()[0]
             db.execute(
-                "UPDATE outbox SET status = 'done', done_seq = ?, last_error = NULL WHERE id = ?",
+                "UPDATE outbox SET status = 'done', done_seq = ?, last_error = NULL, claimed_by = NULL,"
+                " claimed_until = NULL WHERE id = ?",
                 (seq, item.id),
             )
             if link is not None:
@@ -585,7 +618,8 @@ class SyncStore(abc.ABC):
         now = self._clock()
         with self._tx() as db:
             db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
+                " claimed_by = NULL, claimed_until = NULL WHERE id = ?",
                 (next_attempt_at, error, item.id),
             )
             db.execute(
@@ -598,7 +632,8 @@ class SyncStore(abc.ABC):
         now = self._clock()
         with self._tx() as db:
             db.execute(
-                "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ?, claimed_by = NULL,"
+                " claimed_until = NULL WHERE id = ?",
                 (reason, item.id),
             )
             self._set_outcome(db, item.event_key, Outcome.DEAD_LETTERED, reason, None, now)
@@ -710,12 +745,25 @@ class SqliteStore(SyncStore):
             raise StoreError(f"the sync store needs SQLite 3.24 or later (ON CONFLICT); this is {sqlite3.sqlite_version}")
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._wal(deadline=time.monotonic() + 30)
             self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the sync store: {exc}") from exc
         self.migrate()
+
+    def _wal(self, *, deadline: float) -> None:
+        """Switch the file to WAL. A journal-mode change does not wait for the busy timeout, so when
+        another process is creating the same new database at this moment, try again until ``deadline``."""
+        while True:
+            try:
+                if str(self._db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _execute_raw(self, sql: str, params: Sequence[Any]) -> _Cursor:
         return self._db.execute(sql, params)

@@ -112,6 +112,10 @@ def test_replay_honours_push_contact_updates_from_the_config(env: Env, tmp_path:
         assert event is not None and (event.outcome, event.reason) == (Outcome.LINKED, "already linked")
     code, _, err = run("--config", str(write_config(env, tmp_path, 'push_contact_updates = "no"')), "status")
     assert code == 2 and "push_contact_updates must be true or false" in err
+    code, _, err = run("--config", str(write_config(env, tmp_path, "claim_seconds = 0")), "status")
+    assert code == 2 and "claim_seconds must be a positive number" in err
+    code, _, _ = run("--config", str(write_config(env, tmp_path, "claim_seconds = 30")), "status")
+    assert code == 0
 
 
 def with_store(config: Path, store: str) -> Path:

@@ -80,6 +80,7 @@ def test_applying_the_discount_twice_writes_once(env: Env, monkeypatch: pytest.M
     draft = only_draft(env)
     assert draft["appliedDiscount"]["value"] == 7.5 and draft["updates"] == 1
     restarted = env.service()
+    env.clock.now += restarted.claim_seconds + 1  # the dead process's claim lapses
     restarted.replay()
     event = restarted.store.get_event("voice:call-twice")
     assert event is not None and event.outcome is Outcome.LINKED and event.detail["discount_percent"] == 7.5
@@ -157,6 +158,7 @@ def test_a_crash_before_the_draft_id_is_stored_does_not_make_a_second_draft(
 
     erp_back(env)
     restarted = env.service()
+    env.clock.now += restarted.claim_seconds + 1  # the dead process's claim lapses
     restarted.replay()
     assert only_draft(env) is draft  # found by its tag and reused, not created again
     assert env.shop.operations.count("DraftOrderCreate") == 1

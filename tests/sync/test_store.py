@@ -288,3 +288,22 @@ def test_a_dropped_connection_is_reopened_for_the_next_transaction(tmp_path: Pat
         assert store.queue_depth() == 2
     finally:
         db.close()
+
+
+def test_an_item_is_claimed_by_one_connection_until_released_or_lapsed(database: Database) -> None:
+    now = [100.0]
+    a, b = database.open(clock=lambda: now[0]), database.open(clock=lambda: now[0])  # two processes
+    new_event(a, "w1", "c1")
+    new_event(a, "w2", "c2")
+    first, second = a.pending_items()
+    assert a.claim_item(first.id, "a", until=130.0) and a.claim_item(first.id, "a", until=140.0)  # renewed
+    assert not b.claim_item(first.id, "b", until=130.0)
+    now[0] = 141.0  # process a died holding it: the claim lapses
+    assert b.claim_item(first.id, "b", until=171.0) and not a.claim_item(first.id, "a", until=171.0)
+    b.defer_item(first, error="timeout", next_attempt_at=141.0)  # released with the attempt
+    assert a.claim_item(first.id, "a", until=171.0)
+    a.complete_item(first, outcome=Outcome.LINKED, reason="ok")
+    assert not b.claim_item(first.id, "b", until=200.0)  # done: nothing to claim
+    assert b.claim_item(second.id, "b", until=200.0)
+    b.dead_letter_item(second, reason="gave up")
+    assert not a.claim_item(second.id, "a", until=200.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import defaultdict
 
@@ -272,3 +273,24 @@ def test_threads_sharing_a_service_never_duplicate_or_reorder(env: Env) -> None:
         done[item.customer_key].append((item.id, item.done_seq))
     for pairs in done.values():
         assert [seq for _, seq in sorted(pairs)] == sorted(seq for _, seq in pairs)
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_two_processes_replaying_one_store_run_each_item_once(env: Env) -> None:
+    first, second = env.service(), env.service()  # two connections, two owners: two processes
+    env.sap.down = True
+    queued = first.handle_webhook(*webhook("customers/create", known(30), "w-two"))
+    assert queued.outcome is Outcome.QUEUED
+    env.sap.down = False
+    time.sleep(0.25)  # the first service's ERP breaker cools down
+    env.sap.slow = 0.3  # both replays see the item pending before either finishes it
+    finds = env.sap.finds
+    threads = [threading.Thread(target=s.replay) for s in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    env.sap.slow = 0.0
+    assert env.sap.finds == finds + 1  # the item ran once, under one claim
+    event = second.store.get_event("webhook:w-two")
+    assert event is not None and event.outcome is Outcome.LINKED
