@@ -118,6 +118,34 @@ def _strip_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def _first_name_ladder(
+    sim: npt.NDArray[np.float64],
+    one_letter: npt.NDArray[np.bool_],
+    same_initial: npt.NDArray[np.bool_],
+    nickname: npt.NDArray[np.bool_],
+    exact: npt.NDArray[np.bool_],
+) -> Levels:
+    """The levels of :class:`FirstNameComparison` (null aside) from what is known of each pair of names."""
+    level = _levels(len(sim), 6)
+    level[one_letter & same_initial] = 5
+    level[(sim >= 0.80) & ~one_letter] = 4
+    level[(sim >= 0.92) & ~one_letter] = 3
+    level[nickname] = 2
+    level[exact] = 1
+    return level
+
+
+def _surname_ladder(
+    sim: npt.NDArray[np.float64], sounds_alike: npt.NDArray[np.bool_], exact: npt.NDArray[np.bool_]
+) -> Levels:
+    """The levels of :class:`SurnameComparison` (null aside) from what is known of each pair of names."""
+    level = _levels(len(sim), 4)
+    level[(sim >= 0.80) | sounds_alike] = 3
+    level[sim >= 0.92] = 2
+    level[exact] = 1
+    return level
+
+
 def _given_levels(
     features: Features,
     codes_a: npt.NDArray[np.integer],
@@ -130,25 +158,17 @@ def _given_levels(
     sim = np.asarray(process.cpdist(names_a, names_b, scorer=JaroWinkler.normalized_similarity), dtype=float)
     one_letter = np.array([len(a) == 1 or len(b) == 1 for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
     same_initial = np.array([a[:1] == b[:1] for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
-    table = features.first_group_table  # its last row stands for a missing name
-    nickname = (codes_a >= 0) & (codes_b >= 0) & _any_equal(table[codes_a], table[codes_b])
-    level = _levels(len(names_a), 6)
-    level[one_letter & same_initial] = 5
-    level[(sim >= 0.80) & ~one_letter] = 4
-    level[(sim >= 0.92) & ~one_letter] = 3
-    level[nickname] = 2
-    level[np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)] = 1
-    return level
+    table = features.first_group_table  # its last row stands for a missing name (-1: never equal)
+    nickname = _any_equal(table[codes_a], table[codes_b])
+    exact = np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
+    return _first_name_ladder(sim, one_letter, same_initial, nickname, exact)
 
 
 def _surname_levels(names_a: list[str], names_b: list[str]) -> Levels:
     """Surname levels of two lists of surnames by spelling alone (exact, Jaro-Winkler)."""
     sim = np.asarray(process.cpdist(names_a, names_b, scorer=JaroWinkler.normalized_similarity), dtype=float)
-    level = _levels(len(names_a), 4)
-    level[sim >= 0.80] = 3
-    level[sim >= 0.92] = 2
-    level[np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)] = 1
-    return level
+    exact = np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
+    return _surname_ladder(sim, np.zeros(len(sim), dtype=bool), exact)
 
 
 def _swapped_levels(
@@ -318,15 +338,12 @@ def _straight_first_levels(features: Features, left: IntArray, right: IntArray) 
     inverse, ua, ub = _combos(a, b, len(features.first_vocab))
     lengths = _cached(features, "first_lengths", lambda: _lengths(features.first_vocab))
     initials = np.append(_cached(features, "first_initials", lambda: _initials(features.first_vocab)), -1)
-    level = _levels(len(ua), 6)
     one_letter = (lengths[ua] == 1) | (lengths[ub] == 1)
-    level[one_letter & (initials[ua] == initials[ub])] = 5
     sim = string_similarity(features.first_vocab, ua, ub)
-    level[(sim >= 0.80) & ~one_letter] = 4
-    level[(sim >= 0.92) & ~one_letter] = 3
     table = features.first_group_table
-    level[_any_equal(table[ua], table[ub])] = 2
-    level[ua == ub] = 1
+    level = _first_name_ladder(
+        sim, one_letter, initials[ua] == initials[ub], _any_equal(table[ua], table[ub]), ua == ub
+    )
     level[(ua < 0) | (ub < 0)] = 0
     return level[inverse]
 
@@ -340,12 +357,9 @@ def _straight_last_levels(features: Features, left: IntArray, right: IntArray) -
         "last_phonetic_by_code",
         lambda: _per_code(features.last, features.last_phonetic, len(features.last_vocab)),
     )
-    level = _levels(len(ua), 4)
     sim = string_similarity(features.last_vocab, ua, ub)
     pa_, pb = phonetic[ua], phonetic[ub]
-    level[(sim >= 0.80) | ((pa_ == pb) & (pa_ >= 0))] = 3
-    level[sim >= 0.92] = 2
-    level[ua == ub] = 1
+    level = _surname_ladder(sim, (pa_ == pb) & (pa_ >= 0), ua == ub)
     level[(ua < 0) | (ub < 0)] = 0
     return level[inverse]
 
