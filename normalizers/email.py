@@ -272,7 +272,7 @@ def fix_domain(domain: str | None) -> str | None:
     The rules, in order (the domain is first trimmed, lowercased and stripped of outer dots):
 
     1. A last label that is not a real TLD but a known slip (``con``, ``cmo``, ``ocm``, ``comb``, ``calm``,
-       ``come``, ``nte``, ``ogr``...) is repaired on *any* domain: ``acme.con`` -> ``acme.com``.
+       ``come``, ``nte``, ``ent``, ``ogr``...) is repaired on *any* domain: ``acme.con`` -> ``acme.com``.
     2. A domain in the provider list is returned as is (``gmx.com``, ``mail.com``, ``hotmail.fr``).
     3. The label before the public suffix is matched against the provider labels: exactly, or for long and
        distinctive names (``gmail``, ``hotmail``, ``yahoo``, ``outlook``, ``icloud``...) within one edit
@@ -281,8 +281,8 @@ def fix_domain(domain: str | None) -> str | None:
        names (``aol``, ``gmx``, ``me``, ``live``) are never matched fuzzily.
     4. For a provider label: no TLD gives the provider's default domain (``gmail`` -> ``gmail.com``); a TLD
        the provider has is kept; a slip that is a real TLD elsewhere (``co``, ``cm``, ``om``, ``ne``...) is
-       repaired only here (``gmail.co`` -> ``gmail.com``, ``gmx.ne`` -> ``gmx.net``). Otherwise nothing
-       changes: ``gmial.de`` stays, since Gmail has no ``.de`` domain.
+       repaired only here (``gmail.co`` -> ``gmail.com``, ``gmx.ne`` -> ``gmx.net``, ``free.f`` ->
+       ``free.fr``). Otherwise nothing changes: ``gmial.de`` stays, since Gmail has no ``.de`` domain.
 
     Unknown domains keep real TLDs: ``nvidia.co`` and ``acme.cm`` stay. The result is idempotent.
 
