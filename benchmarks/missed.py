@@ -5,6 +5,12 @@ agree on the full name and nothing else (found with the name-only blocking rule 
 the same person depending on how many records carry that full name. Reads ``DIR/erp.csv``,
 ``DIR/shopify.csv`` and ``DIR/truth.csv``.
 
+``--supervised`` estimates how far *any* pair classifier could go on these records: a gradient-boosted
+classifier (scikit-learn) is trained *on the truth*, two-fold by person, on far more than our comparison
+levels sees (string similarities of names and e-mail local parts, name frequencies, city, postcode, phone
+area, e-mail domain, which fields are present, how many candidates each record has, and the cluster each
+record lands in with our default run); its accepted pairs are clustered and scored at several thresholds.
+
 ``--ceiling`` estimates how far any scorer that sees what ours sees could go. Every candidate pair (default
 rules plus the name-only rule) is put in a group by its comparison levels, how many records carry its full
 name (capped at 12), which sources it joins and whether the countries agree. Then, *using the truth*, the
@@ -21,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
 
 from benchmarks.metrics import clusters_from_pairs, pairwise_scores
 from benchmarks.run import truth_labels
@@ -70,11 +78,111 @@ def _ceiling(
     print(f"  every true candidate pair:   P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}")
 
 
+IntArray = npt.NDArray[np.int64]
+
+
+def _agree(codes: npt.NDArray[np.integer], left: IntArray, right: IntArray) -> IntArray:
+    """0 different, 1 equal, 2 missing on either side (any code < 0)."""
+    a, b = codes[left].astype(np.int64), codes[right].astype(np.int64)
+    if a.ndim == 1:
+        return np.where((a < 0) | (b < 0), 2, (a == b).astype(np.int64))
+    equal = np.zeros(len(left), dtype=bool)
+    for i in range(a.shape[1]):
+        for j in range(b.shape[1]):
+            equal |= (a[:, i] >= 0) & (a[:, i] == b[:, j])
+    return np.where((a < 0).all(axis=1) | (b < 0).all(axis=1), 2, equal.astype(np.int64))
+
+
+def _similarity(
+    strings: list[str], left: IntArray, right: IntArray, other: list[str] | None = None
+) -> npt.NDArray[np.float64]:
+    """Jaro-Winkler similarity of ``strings[left]`` and ``(other or strings)[right]`` ('' scores 0)."""
+    a = [strings[i] for i in left.tolist()]
+    b = [(strings if other is None else other)[i] for i in right.tolist()]
+    return np.asarray(cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1), dtype=np.float64)
+
+
+def _codes(values: list[str]) -> IntArray:
+    """Integer codes of strings, -1 for ''."""
+    index: dict[str, int] = {}
+    return np.array([index.setdefault(v, len(index)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _pair_table(
+    features: Features, predicted: npt.NDArray[np.int64], occurrences: IntArray,
+    left: IntArray, right: IntArray, gamma: npt.NDArray[np.int8],
+) -> npt.NDArray[np.float64]:
+    """Everything a classifier may use about each candidate pair, one row per pair."""
+    f, n = features, features.n
+    first = [f.first_vocab[c] if c >= 0 else "" for c in f.first.tolist()]
+    last = [f.last_vocab[c] if c >= 0 else "" for c in f.last.tolist()]
+    local = [f.email_local_vocab[c] if c >= 0 else "" for c in f.email_local[:, 0].tolist()]
+    name = [(a + b).replace(" ", "") for a, b in zip(first, last, strict=True)]
+    stem = _codes([v.rstrip("0123456789") if len(v.rstrip("0123456789")) >= 3 else "" for v in local])
+    domain = np.full(f.email.shape, -1, dtype=np.int64)
+    domains: dict[str, int] = {}
+    present = np.argwhere(f.email >= 0)
+    for r, c in present.tolist():
+        domain[r, c] = domains.setdefault(f.email_vocab[f.email[r, c]].rpartition("@")[2], len(domains))
+    area = np.where(f.phone >= 0, f.phone // 10**7, -1)
+    first_count = np.bincount(f.first[f.first >= 0], minlength=len(f.first_vocab) + 1)
+    last_count = np.bincount(f.last[f.last >= 0], minlength=len(f.last_vocab) + 1)
+    fc, lc = first_count[f.first], last_count[f.last]
+    degree = np.bincount(np.concatenate([left, right]), minlength=n)
+    _, cluster = np.unique(predicted, return_inverse=True)
+    size = np.bincount(cluster)[cluster]
+    source = f.source.astype(np.int64)
+    has_email, has_phone, has_street = f.email[:, 0] >= 0, f.phone[:, 0] >= 0, f.street >= 0
+    columns = [
+        gamma.astype(np.float64),
+        np.column_stack([np.minimum(occurrences[left], occurrences[right]),
+                         np.maximum(occurrences[left], occurrences[right])]),
+        np.column_stack([fc[left], fc[right], lc[left], lc[right], degree[left], degree[right]]),
+        np.column_stack([size[left], size[right], cluster[left] == cluster[right]]),
+        np.column_stack([source[left] * 64 + source[right]]),
+        np.column_stack([_agree(x, left, right) for x in (f.country, f.city, f.postcode, f.street, f.house,
+                                                           f.company, stem, area, domain)]),
+        np.column_stack([_similarity(first, left, right), _similarity(last, left, right),
+                         _similarity(local, left, right), _similarity(local, left, right, name),
+                         _similarity(local, right, left, name)]),
+        np.column_stack([has_email[left], has_email[right], has_phone[left], has_phone[right],
+                         has_street[left], has_street[right]]),
+    ]
+    return np.column_stack(columns).astype(np.float64)
+
+
+def _supervised(
+    features: Features, labels: npt.NDArray[np.int64], predicted: npt.NDArray[np.int64],
+    occurrences: IntArray, left: IntArray, right: IntArray, gamma: npt.NDArray[np.int8],
+) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    table = _pair_table(features, predicted, occurrences, left, right, gamma)
+    same = labels[left] == labels[right]
+    fold = labels[np.minimum(left, right)] % 2
+    probability = np.zeros(len(left))
+    for k in (0, 1):
+        model = HistGradientBoostingClassifier(
+            max_iter=300, max_leaf_nodes=63, early_stopping=False, random_state=0
+        )
+        model.fit(table[fold != k], same[fold != k])
+        probability[fold == k] = model.predict_proba(table[fold == k])[:, 1]
+    print(f"supervised bound over {len(left):,} candidate pairs, {table.shape[1]} features per pair "
+          "(trained on the truth, two folds by person):")
+    for minimum in (0.5, 0.6, 0.7, 0.8, 0.9):
+        accept = probability >= minimum
+        s = pairwise_scores(clusters_from_pairs(features.n, left[accept], right[accept]), labels)
+        print(f"  accept p >= {minimum:.1f}: P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.missed")
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--ceiling", action="store_true", help="also estimate the best reachable F1")
+    parser.add_argument(
+        "--supervised", action="store_true", help="also train a classifier on the truth (an upper bound)"
+    )
     args = parser.parse_args(argv)
     result = dedupe([str(args.data_dir / "erp.csv"), str(args.data_dir / "shopify.csv")])
     clusters = result.clusters
@@ -99,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     name_only &= g[:, address] == 0
     full = features.first.astype(np.int64) * (len(features.last_vocab) + 1) + features.last
     counts = Counter(full[(features.first >= 0) & (features.last >= 0)].tolist())
-    occurrences = np.array([counts.get(x, 0) for x in full[cl].tolist()])
+    occurrences_by_record = np.array([counts.get(x, 0) for x in full.tolist()], dtype=np.int64)
+    occurrences = occurrences_by_record[cl]
     same = labels[cl] == labels[cr]
     print("candidate pairs agreeing on the full name and nothing else, by how many records carry the name:")
     for k in (2, 3, 4, 6, 10):
@@ -108,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {k:>2} records: {int(sel.sum()):>6,} pairs, same person {same[sel].mean():.0%}")
     if args.ceiling:
         _ceiling(features, labels, occurrences, cl, cr, g)
+    if args.supervised:
+        _supervised(features, labels, predicted.astype(np.int64), occurrences_by_record, cl, cr, g)
     return 0
 
 
