@@ -13,6 +13,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import JaroWinkler
 
 from matchers.features import Features
+from normalizers.name import are_nickname_equivalent
 
 __all__ = [
     "address_level",
@@ -50,11 +51,9 @@ def first_name_level(f: Features, i: int, j: int) -> int:
         and f.last_vocab[last_i] == f.first_vocab[b]
     ):
         return 1
-    ga = {int(g) for g in f.first_groups[i] if g >= 0}
-    gb = {int(g) for g in f.first_groups[j] if g >= 0}
-    if ga & gb:
-        return 2
     sa, sb = f.first_vocab[a], f.first_vocab[b]
+    if are_nickname_equivalent(sa, sb):
+        return 2
     if len(sa) == 1 or len(sb) == 1:
         return 5 if sa[0] == sb[0] else 6
     sim = JaroWinkler.normalized_similarity(sa, sb)

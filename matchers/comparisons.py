@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from matchers._columns import dense_rank
 from matchers.features import Features
+from normalizers import name as _name
 
 __all__ = [
     "DEFAULT_COMPARISONS",
@@ -118,6 +119,28 @@ def _strip_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def _nicknames(
+    table: npt.NDArray[np.int32],
+    codes_a: npt.NDArray[np.integer],
+    names_a: Sequence[str],
+    codes_b: npt.NDArray[np.integer],
+    names_b: Sequence[str],
+) -> npt.NDArray[np.bool_]:
+    """Whether each pair of first names is nickname-equivalent (their canonical names intersect).
+
+    ``table`` holds at most ``MAX_NICKNAME_GROUPS`` canonical names per first name (its last row, for a
+    code of -1, is empty); a name with more (``john``, ``mary``, ``ricky``...) fills its row, and only
+    then is the pair checked on the names' whole canonical sets (``ricky`` ~ ``richard``).
+    """
+    rows_a, rows_b = table[codes_a], table[codes_b]
+    nickname = _any_equal(rows_a, rows_b)
+    full = (rows_a[:, -1] >= 0) | (rows_b[:, -1] >= 0)
+    for k in np.flatnonzero(full & ~nickname).tolist():
+        a, b = names_a[k], names_b[k]
+        nickname[k] = bool(a) and bool(b) and not _name.canonical_names(a).isdisjoint(_name.canonical_names(b))
+    return nickname
+
+
 def _first_name_ladder(
     sim: npt.NDArray[np.float64],
     one_letter: npt.NDArray[np.bool_],
@@ -158,8 +181,7 @@ def _given_levels(
     sim = np.asarray(process.cpdist(names_a, names_b, scorer=JaroWinkler.normalized_similarity), dtype=float)
     one_letter = np.array([len(a) == 1 or len(b) == 1 for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
     same_initial = np.array([a[:1] == b[:1] for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
-    table = features.first_group_table  # its last row stands for a missing name (-1: never equal)
-    nickname = _any_equal(table[codes_a], table[codes_b])
+    nickname = _nicknames(features.first_group_table, codes_a, names_a, codes_b, names_b)
     exact = np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
     return _first_name_ladder(sim, one_letter, same_initial, nickname, exact)
 
@@ -340,10 +362,9 @@ def _straight_first_levels(features: Features, left: IntArray, right: IntArray) 
     initials = np.append(_cached(features, "first_initials", lambda: _initials(features.first_vocab)), -1)
     one_letter = (lengths[ua] == 1) | (lengths[ub] == 1)
     sim = string_similarity(features.first_vocab, ua, ub)
-    table = features.first_group_table
-    level = _first_name_ladder(
-        sim, one_letter, initials[ua] == initials[ub], _any_equal(table[ua], table[ub]), ua == ub
-    )
+    firsts = _cached(features, "first_strings", lambda: np.array([*features.first_vocab, ""], dtype=object))
+    nickname = _nicknames(features.first_group_table, ua, firsts[ua], ub, firsts[ub])
+    level = _first_name_ladder(sim, one_letter, initials[ua] == initials[ub], nickname, ua == ub)
     level[(ua < 0) | (ub < 0)] = 0
     return level[inverse]
 

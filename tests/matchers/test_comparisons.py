@@ -41,6 +41,11 @@ FIRSTS = [
     "Rob",
     "Anne",
     "Ann",
+    "Ricky",
+    "Richard",
+    "Tina",
+    "Christine",
+    "Chris",
 ]
 PHONES = [
     None,
@@ -166,3 +171,13 @@ def test_household_members_are_not_read_as_swapped_names() -> None:
     pairs = (np.array([0]), np.array([1]))
     assert FirstNameComparison().compare(f, *pairs).tolist() == [6]
     assert SurnameComparison().compare(f, *pairs).tolist() == [1]
+
+
+def test_nicknames_of_names_with_many_canonical_names_are_found() -> None:
+    # "ricky" is a nickname of eleven names and "john" of more than the six the feature table keeps per
+    # name; the comparison must still see Ricky ~ Richard and Johnny ~ Jack through the whole sets.
+    f = build_features(
+        pa.table({"first_name": ["Ricky", "Richard", "Tina", "Christine", "Johnny", "John", "Ricky", "Mary"]})
+    )
+    levels = FirstNameComparison().compare(f, np.array([0, 2, 4, 6]), np.array([1, 3, 5, 7]))
+    assert levels.tolist() == [2, 2, 2, 6]
