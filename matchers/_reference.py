@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
+from matchers.comparisons import FIRST_NAME_MAX_EDITS, SHORT_FIRST_NAME
 from matchers.features import Features
 from normalizers.name import are_nickname_equivalent
 
@@ -57,6 +58,8 @@ def first_name_level(f: Features, i: int, j: int) -> int:
     if len(sa) == 1 or len(sb) == 1:
         return 5 if sa[0] == sb[0] else 6
     sim = JaroWinkler.normalized_similarity(sa, sb)
+    if min(len(sa), len(sb)) <= SHORT_FIRST_NAME and OSA.distance(sa, sb) > FIRST_NAME_MAX_EDITS:
+        return 6
     if sim >= 0.92:
         return 3
     if sim >= 0.80:

@@ -119,6 +119,28 @@ def _strip_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+#: A short first name (``SHORT_FIRST_NAME`` letters or fewer) more edits than this away from another is
+#: a different name, however alike the two start.
+FIRST_NAME_MAX_EDITS = 2
+SHORT_FIRST_NAME = 4
+
+
+def _similar_given_names(a: str, b: str) -> bool:
+    """Whether two first names that Jaro-Winkler scores alike may be spellings of one name.
+
+    Jaro-Winkler rewards a shared start, which short names make cheap: Mia / Michael and Sean / Sinead
+    score 0.80 and above, and are two people of one household. When the shorter name has at most
+    ``SHORT_FIRST_NAME`` letters, the two must also be within ``FIRST_NAME_MAX_EDITS`` edits (Jon /
+    John, Shawn / Sean are); longer names keep their score (Steven / Stephen, William / Wilhelm).
+
+    >>> _similar_given_names("mia", "michael"), _similar_given_names("shawn", "sean")
+    (False, True)
+    """
+    if min(len(a), len(b)) > SHORT_FIRST_NAME:
+        return True
+    return OSA.distance(a, b, score_cutoff=FIRST_NAME_MAX_EDITS) <= FIRST_NAME_MAX_EDITS
+
+
 def _nicknames(
     table: npt.NDArray[np.int32],
     codes_a: npt.NDArray[np.integer],
@@ -147,12 +169,21 @@ def _first_name_ladder(
     same_initial: npt.NDArray[np.bool_],
     nickname: npt.NDArray[np.bool_],
     exact: npt.NDArray[np.bool_],
+    names_a: Sequence[str],
+    names_b: Sequence[str],
 ) -> Levels:
-    """The levels of :class:`FirstNameComparison` (null aside) from what is known of each pair of names."""
+    """The levels of :class:`FirstNameComparison` (null aside) from what is known of each pair of names.
+
+    The Jaro-Winkler levels stand for spellings of one name (Steven / Stephen, William / Wilhelm, a
+    typo); see :func:`_similar_given_names` for the short names they leave out.
+    """
     level = _levels(len(sim), 6)
     level[one_letter & same_initial] = 5
-    level[(sim >= 0.80) & ~one_letter] = 4
-    level[(sim >= 0.92) & ~one_letter] = 3
+    similar = (sim >= 0.80) & ~one_letter
+    for k in np.flatnonzero(similar).tolist():
+        similar[k] = _similar_given_names(names_a[k], names_b[k])
+    level[similar] = 4
+    level[similar & (sim >= 0.92)] = 3
     level[nickname] = 2
     level[exact] = 1
     return level
@@ -183,7 +214,7 @@ def _given_levels(
     same_initial = np.array([a[:1] == b[:1] for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
     nickname = _nicknames(features.first_group_table, codes_a, names_a, codes_b, names_b)
     exact = np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
-    return _first_name_ladder(sim, one_letter, same_initial, nickname, exact)
+    return _first_name_ladder(sim, one_letter, same_initial, nickname, exact, names_a, names_b)
 
 
 def _surname_levels(names_a: list[str], names_b: list[str]) -> Levels:
@@ -364,7 +395,9 @@ def _straight_first_levels(features: Features, left: IntArray, right: IntArray) 
     sim = string_similarity(features.first_vocab, ua, ub)
     firsts = _cached(features, "first_strings", lambda: np.array([*features.first_vocab, ""], dtype=object))
     nickname = _nicknames(features.first_group_table, ua, firsts[ua], ub, firsts[ub])
-    level = _first_name_ladder(sim, one_letter, initials[ua] == initials[ub], nickname, ua == ub)
+    level = _first_name_ladder(
+        sim, one_letter, initials[ua] == initials[ub], nickname, ua == ub, firsts[ua], firsts[ub]
+    )
     level[(ua < 0) | (ub < 0)] = 0
     return level[inverse]
 

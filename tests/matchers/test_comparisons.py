@@ -181,3 +181,12 @@ def test_nicknames_of_names_with_many_canonical_names_are_found() -> None:
     )
     levels = FirstNameComparison().compare(f, np.array([0, 2, 4, 6]), np.array([1, 3, 5, 7]))
     assert levels.tolist() == [2, 2, 2, 6]
+
+
+def test_short_first_names_that_only_start_alike_are_different_names() -> None:
+    # Jaro-Winkler puts Mia / Michael and Sean / Sinead above 0.80; they are a couple, not a typo.
+    # Spellings of one name stay similar: Shawn / Sean (two edits), Steven / Stephen (longer names).
+    first = ["Mia", "Michael", "Sean", "Sinead", "Shawn", "Sean", "Steven", "Stephen"]
+    f = build_features(pa.table({"first_name": first}))
+    levels = FirstNameComparison().compare(f, np.array([0, 2, 4, 6]), np.array([1, 3, 5, 7]))
+    assert levels.tolist() == [6, 6, 4, 4]
