@@ -14,7 +14,7 @@ import phonenumbers
 import pytest
 
 from benchmarks import metrics
-from benchmarks.generate import Dataset, generate, main
+from benchmarks.generate import CorruptionModel, Dataset, generate, main, with_overrides
 
 SIZES = (300, 2_000, 5_000)
 
@@ -269,3 +269,19 @@ def test_splink_runner_preparation_rules() -> None:
     assert email_key(" John.Smith@Gmail.com ; x@y.com") == "john.smith@gmail.com"
     assert postcode_key("02108-1234") == "02108" and postcode_key("2108") == "02108"
     assert postcode_key("sw11 1ab") == "SW111AB"
+
+
+def test_overrides_change_one_knob_and_reject_unknown_ones() -> None:
+    pop, cor = with_overrides(["guest_address_missing=0", "shopify_duplicates=[0.2, 0.0, 0.0]"])
+    assert cor.guest_address_missing == 0.0 and cor.nickname_erp == CorruptionModel().nickname_erp
+    assert pop.shopify_duplicates == (0.2, 0.0, 0.0)
+    for bad in ("nope=1", "guest_address_missing", "guest_address_missing=x", "guest_address_missing=[1]"):
+        with pytest.raises(ValueError, match="--set"):
+            with_overrides([bad])
+    def duplicates_without_address(corruption: CorruptionModel | None) -> float:
+        data = generate(4_000, 3, corruption=corruption)
+        shop = data.shopify.merge(data.truth[data.truth.source == "shopify"], left_on="id", right_on="source_id")
+        repeated = shop[shop.duplicated("person_id", keep=False)]
+        return float((repeated["address1"] == "").mean())
+
+    assert duplicates_without_address(cor) < duplicates_without_address(None) - 0.1
