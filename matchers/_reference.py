@@ -58,7 +58,9 @@ def first_name_level(f: Features, i: int, j: int) -> int:
     if len(sa) == 1 or len(sb) == 1:
         return 5 if sa[0] == sb[0] else 6
     sim = JaroWinkler.normalized_similarity(sa, sb)
-    if min(len(sa), len(sb)) <= SHORT_FIRST_NAME and OSA.distance(sa, sb) > FIRST_NAME_MAX_EDITS:
+    short, long = sorted((sa, sb), key=len)
+    too_far = OSA.distance(sa, sb) > FIRST_NAME_MAX_EDITS
+    if len(short) <= SHORT_FIRST_NAME and not long.startswith(short) and too_far:
         return 6
     if sim >= 0.92:
         return 3

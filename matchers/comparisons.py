@@ -130,13 +130,15 @@ def _similar_given_names(a: str, b: str) -> bool:
 
     Jaro-Winkler rewards a shared start, which short names make cheap: Mia / Michael and Sean / Sinead
     score 0.80 and above, and are two people of one household. When the shorter name has at most
-    ``SHORT_FIRST_NAME`` letters, the two must also be within ``FIRST_NAME_MAX_EDITS`` edits (Jon /
-    John, Shawn / Sean are); longer names keep their score (Steven / Stephen, William / Wilhelm).
+    ``SHORT_FIRST_NAME`` letters, it must be the start of the other (Zeb / Zebulon: a short form) or
+    within ``FIRST_NAME_MAX_EDITS`` edits of it (Jon / John, Shawn / Sean); longer names keep their
+    score (Steven / Stephen, William / Wilhelm).
 
-    >>> _similar_given_names("mia", "michael"), _similar_given_names("shawn", "sean")
-    (False, True)
+    >>> [_similar_given_names(a, b) for a, b in [("mia", "michael"), ("shawn", "sean"), ("zeb", "zebulon")]]
+    [False, True, True]
     """
-    if min(len(a), len(b)) > SHORT_FIRST_NAME:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) > SHORT_FIRST_NAME or long.startswith(short):
         return True
     return OSA.distance(a, b, score_cutoff=FIRST_NAME_MAX_EDITS) <= FIRST_NAME_MAX_EDITS
 

@@ -185,8 +185,9 @@ def test_nicknames_of_names_with_many_canonical_names_are_found() -> None:
 
 def test_short_first_names_that_only_start_alike_are_different_names() -> None:
     # Jaro-Winkler puts Mia / Michael and Sean / Sinead above 0.80; they are a couple, not a typo.
-    # Spellings of one name stay similar: Shawn / Sean (two edits), Steven / Stephen (longer names).
-    first = ["Mia", "Michael", "Sean", "Sinead", "Shawn", "Sean", "Steven", "Stephen"]
+    # Spellings of one name stay similar: Shawn / Sean (two edits), Steven / Stephen (longer names),
+    # and so do short forms: Zeb / Zebulon.
+    first = ["Mia", "Michael", "Sean", "Sinead", "Shawn", "Sean", "Steven", "Stephen", "Zeb", "Zebulon"]
     f = build_features(pa.table({"first_name": first}))
-    levels = FirstNameComparison().compare(f, np.array([0, 2, 4, 6]), np.array([1, 3, 5, 7]))
-    assert levels.tolist() == [6, 6, 4, 4]
+    levels = FirstNameComparison().compare(f, np.array([0, 2, 4, 6, 8]), np.array([1, 3, 5, 7, 9]))
+    assert levels.tolist() == [6, 6, 4, 4, 4]
