@@ -994,6 +994,14 @@ class Resolver:
         their values (so nothing here costs time in proportion to the number of records)."""
         store = self._cols
         cols = {name: np.concatenate([store[name][rows], coded.arrays[name]]) for name in _LOCAL_COLUMNS}
+        # Name frequencies as they are now: a stored row's own date from when it was added.
+        for tf_name, name, counts in (
+            ("first_tf", "first", self._first_counts),
+            ("last_tf", "last", self._last_counts),
+        ):
+            codes = cols[name].astype(np.int64)
+            codes = np.where(codes < len(counts), codes, -1)  # a query's name not stored yet: no count
+            cols[tf_name] = _term_frequency(codes, counts, int(counts.sum()))
         vocab_lists: dict[str, list[str]] = {}
         uniques: dict[str, list[int]] = {}
         for name in _COMPACTED:

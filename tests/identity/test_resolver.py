@@ -285,6 +285,22 @@ def test_add_a_new_person_gets_a_new_cluster_id(resolver: Resolver) -> None:
         resolver.add({"source": "pos", "source_id": "P2", "first_name": "Other"})
 
 
+def test_surname_weight_follows_records_added_later(resolver: Resolver) -> None:
+    # A surname that becomes common after the index was built is weaker evidence for every record
+    # carrying it, including the ones stored before (their frequency is not frozen at insertion).
+    resolver.add({"source": "pos", "source_id": "Q0", "first_name": "Ada", "last_name": "Quackenbush"})
+
+    def surname_weight() -> float:
+        best = resolver.lookup({"first_name": "Ada", "last_name": "Quackenbush"})[0]
+        assert (best.source, best.source_id) == ("pos", "Q0")
+        return next(c.weight for c in best.explanation.contributions if c.field == "last_name")
+
+    rare = surname_weight()
+    for k in range(1, 60):
+        resolver.add({"source": "pos", "source_id": f"Q{k}", "first_name": "Bo", "last_name": "Quackenbush"})
+    assert surname_weight() < rare - 4.0  # 60 times as frequent: about six bits weaker
+
+
 def test_update_changes_what_is_found_and_keeps_the_cluster(resolver: Resolver) -> None:
     cluster = resolver.add(
         {
