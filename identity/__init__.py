@@ -1,6 +1,6 @@
 """identity-resolution: which customer records across SAP Business One and Shopify are the same person."""
 
-from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe, link
+from identity._dedupe import DEFAULT_THRESHOLD, SUPERVISED_THRESHOLD, DedupeResult, dedupe, link
 from identity._exceptions import (
     AdapterError,
     AuthenticationError,
@@ -52,6 +52,7 @@ from identity.sync import (
 __all__ = [
     "CANONICAL_COLUMNS",
     "DEFAULT_THRESHOLD",
+    "SUPERVISED_THRESHOLD",
     "AdapterError",
     "AsyncSapB1Client",
     "AsyncShopifyClient",

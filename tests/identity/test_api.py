@@ -97,6 +97,12 @@ def test_supervised_scoring_from_labelled_pairs() -> None:
     result = identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=labels)
     assert type(result.model).__name__ == "LogisticScorer"
     assert len(result.clusters) == 6
+    # The logistic model's probabilities are fitted to the labels: its default cut is 0.5, not 0.95.
+    pairs = result.pairs.to_pandas()
+    assert (pairs["match"] == (pairs["probability"] >= identity.SUPERVISED_THRESHOLD)).all()
+    assert pairs["probability"].between(identity.SUPERVISED_THRESHOLD, identity.DEFAULT_THRESHOLD).any()
+    clusters = _cluster_of(result)
+    assert clusters[("erp", "C1")] == clusters[("shopify", "901")]
     with pytest.raises(InputError, match="no record"):
         identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=[("erp", "nope", "shopify", "901", True)])
 
