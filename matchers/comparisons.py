@@ -469,7 +469,9 @@ def _levels(n: int, default: int) -> Levels:
 class FirstNameComparison(Comparison):
     """First name: ``exact`` (or first and last name swapped) / ``nickname`` (bill~william) / ``jaro_winkler>=0.92`` / ``>=0.80`` /
     ``initial`` (J vs John) / ``else``; the exact level is term-frequency adjusted; ``else`` means two
-    different people (household guard)."""
+    different people (household guard). A name of four letters or fewer reaches the Jaro-Winkler levels
+    only as the start of the other or within two edits of it (Zeb ~ Zebulon, Jon ~ John; Mia / Michael is
+    ``else``)."""
 
     name: str = "first_name"
     levels: tuple[str, ...] = (
