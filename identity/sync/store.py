@@ -769,10 +769,10 @@ class SqliteStore(SyncStore):
         return self._db.execute(sql, params)
 
     def _serialize(self, db: _Tx, table: str) -> None:
-        pass  # BEGIN IMMEDIATE already made this transaction the only writer
+        """Nothing to take: ``BEGIN IMMEDIATE`` already made this transaction the only writer."""
 
     def _guard_migrations(self, db: _Tx) -> None:
-        pass  # likewise
+        """Nothing to take: ``BEGIN IMMEDIATE`` already keeps every other connection from writing."""
 
     def _close_connection(self) -> None:
         self._db.close()
