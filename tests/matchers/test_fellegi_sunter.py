@@ -40,7 +40,8 @@ def test_em_that_hits_max_iter_warns() -> None:
     rng = np.random.default_rng(0)
     gamma = np.concatenate([_draw(TRUE_M, 2000, rng), _draw(TRUE_U, 8000, rng)])
     with pytest.warns(ConvergenceWarning, match="max_iter=1"):
-        FellegiSunter(comparisons=COMPARISONS, max_iter=1).fit_gamma(gamma, _draw(TRUE_U, 1000, rng), 1e6)
+        model = FellegiSunter(comparisons=COMPARISONS, max_iter=1).fit_gamma(gamma, _draw(TRUE_U, 1000, rng), 1e6)
+    assert model.n_iter_ == 1
 
 
 def test_common_surname_match_is_weaker_evidence_than_rare_one() -> None:
