@@ -4,8 +4,10 @@ What is measured, and how:
 
 - **ours, end to end**: the ``identity-dedupe`` CLI in a fresh Python process, reading every CSV in
   ``DIR`` (except ``truth.csv``) and writing Parquet, with default settings (no threshold tuned on the
-  truth). Wall time includes interpreter start, imports, reading and writing; peak memory is the
-  process's maximum resident set size. Stage times come from the CLI's own summary.
+  truth). Wall time includes interpreter start, imports, reading and writing. Peak memory counts the
+  worker processes too: the larger of the process's own peak RSS and the peak, sampled every 25 ms, of
+  the summed proportional set size (PSS) of the process and its children. Stage times come from the
+  CLI's own summary.
 - **quality**: pairwise precision / recall / F1 and B-cubed F1 of the written clusters against
   ``DIR/truth.csv`` (``source, source_id, person_id``); pairs completeness and reduction ratio of the
   blocking, from an untimed in-process run with the same settings.
@@ -35,6 +37,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from benchmarks._memory import TreeMemory
 from benchmarks.metrics import bcubed_scores, pairs_completeness, pairwise_scores, reduction_ratio
 
 __all__ = ["main", "run_ours", "run_splink_measured", "truth_labels"]
@@ -52,20 +55,33 @@ with open({report!r}, "w") as handle:
 
 
 def _measured(body: str, argv: list[str], env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
-    """Run ``body`` in a fresh interpreter; return its report (seconds, peak bytes) and stderr."""
+    """Run ``body`` in a fresh interpreter; return its report (seconds, peak bytes) and stderr.
+
+    ``peak_bytes`` is the larger of the process's own peak RSS and the sampled peak of the summed PSS of
+    the process and its children (see :mod:`benchmarks._memory`); both are kept in the report too.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         report = str(Path(tmp) / "report.json")
         script = _MEASURE.format(argv=argv, body=body, report=report)
         started = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
+        with TreeMemory(proc.pid) as memory:
+            stdout, stderr = proc.communicate()
         outside = time.perf_counter() - started
         if not Path(report).exists():
-            raise RuntimeError(f"measured run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+            raise RuntimeError(f"measured run failed ({proc.returncode}):\n{stderr[-3000:]}")
         data: dict[str, Any] = json.loads(Path(report).read_text())
         data["wall_seconds"] = outside
-        return data, proc.stderr + proc.stdout
+        data["peak_rss_bytes"] = data["peak_bytes"]
+        data["peak_tree_pss_bytes"] = memory.peak_bytes
+        data["peak_bytes"] = max(data["peak_bytes"], memory.peak_bytes)
+        return data, stderr + stdout
 
 
 def _inputs(data_dir: Path) -> list[Path]:
