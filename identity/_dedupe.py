@@ -15,10 +15,11 @@ import pyarrow as pa
 
 from identity._exceptions import ConfigurationError, InputError
 from identity._io import SourceInput, combine_sources, read_source, write_table
+from matchers._workers import background
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
 from matchers.clustering import ClusterResult, cluster_pairs
 from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
-from matchers.features import Features, build_features, feature_summary
+from matchers.features import PARALLEL_MIN_RECORDS, Features, build_features, feature_summary
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
 
 __all__ = ["DEFAULT_THRESHOLD", "SUPERVISED_THRESHOLD", "DedupeResult", "LabelledPair", "dedupe", "link"]
@@ -160,8 +161,9 @@ def dedupe(
     labels : sequence of (source_a, id_a, source_b, id_b, is_match), optional
         Labelled pairs: scoring becomes supervised (logistic regression) instead of EM.
     workers : int, optional
-        Processes for normalisation (default: 2 when the machine has 2 or more cores). The result does
-        not depend on it.
+        Processes to use (default: 2 when the machine has 2 or more cores). With 2, a second process
+        normalises phones and emails, then compares the random pairs that estimate u while this one
+        blocks. The result does not depend on it.
     progress : callable, optional
         Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
 
@@ -191,31 +193,48 @@ def dedupe(
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
     features = build_features(table, region=region, workers=workers)
-    clock.stage("block")
-    index = BlockingIndex(
-        rules=tuple(rules) if rules is not None else BlockingIndex().rules,
-        max_block_size=max_block_size,
-        link_only=link_only,
-    ).fit(features)
-    left, right = index.pairs
     comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
-    clock.stage("compare")
-    gamma = compare_all(comps, features, left, right)
-    clock.stage("train")
     model: FellegiSunter | LogisticScorer
-    if labels:
-        model = _fit_supervised(comps, features, table, labels)
-        weights = model.match_weights_gamma(gamma)
-        probability = model.predict_gamma(gamma)
-    else:
-        model = FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state)
-        model.fit(
-            features, left, right, gamma, training=index.training_blocks(random_state=random_state),
-            exhaustive=index.exhaustive_comparisons,
-        )
-        clock.stage("score")
-        weights = model.match_weights(features, left, right, gamma)
-        probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))
+    fs = None if labels else FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state)
+    # The random pairs that estimate u do not depend on blocking: a second process compares them while
+    # this one blocks and compares the candidates.
+    random_left, random_right, possible = (
+        fs.random_sample(features) if fs is not None else (np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0)
+    )
+    with background(
+        compare_all,
+        comps,
+        features,
+        random_left,
+        random_right,
+        enabled=fs is not None and workers >= 2 and features.n >= PARALLEL_MIN_RECORDS,
+    ) as random_gamma:
+        clock.stage("block")
+        index = BlockingIndex(
+            rules=tuple(rules) if rules is not None else BlockingIndex().rules,
+            max_block_size=max_block_size,
+            link_only=link_only,
+        ).fit(features)
+        left, right = index.pairs
+        clock.stage("compare")
+        gamma = compare_all(comps, features, left, right)
+        clock.stage("train")
+        if fs is None:
+            assert labels
+            model = _fit_supervised(comps, features, table, labels)
+            weights = model.match_weights_gamma(gamma)
+            probability = model.predict_gamma(gamma)
+        else:
+            model = fs.fit_gamma(
+                gamma,
+                random_gamma(),
+                possible,
+                training=index.training_blocks(random_state=random_state),
+                exhaustive=index.exhaustive_comparisons,
+            )
+            clock.stage("score")
+            weights = model.match_weights(features, left, right, gamma)
+            probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))
     clock.stage("cluster")
     cannot = cannot_link(comps, gamma)
     clustered = cluster_pairs(features.n, left, right, probability, threshold=threshold, cannot_link=cannot)

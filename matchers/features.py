@@ -7,8 +7,6 @@ arrays of codes that blocking and comparisons index by record number.
 
 from __future__ import annotations
 
-import multiprocessing
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -404,20 +402,11 @@ PendingList = Any
 @contextmanager
 def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     """A one-process pool for the phone and email work, or None to do it here."""
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or not _workers.can_fork():
         yield None
         return
-    # fork, not spawn: spawn would re-import the caller's __main__ in the child. The child runs only
-    # the pure-Python normalizers on plain lists; it touches no Arrow or BLAS state, so the threads those
-    # libraries keep in this process do not matter there.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        executor.submit(int).result()  # start the worker now, under the filter
-    try:
+    with _workers.fork_executor() as executor:
         yield executor
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _resolve(result: PendingList) -> Any:

@@ -182,13 +182,30 @@ class FellegiSunter:
         """
         if gamma is None:
             gamma = compare_all(self.comparisons, features, left, right)
+        rl, rr, possible = self.random_sample(features)
+        random_gamma = compare_all(self.comparisons, features, rl, rr)
+        return self.fit_gamma(gamma, random_gamma, possible, training, exhaustive)
+
+    def random_sample(self, features: Features) -> tuple[IntArray, IntArray, float]:
+        """The random pairs :meth:`fit` compares to estimate u, and the number of possible pairs.
+
+        Exposed so that a caller can compare them elsewhere (``identity.dedupe`` does so in a second
+        process while it blocks) and pass the result to :meth:`fit_gamma`; the same ``random_state``
+        and input give the same pairs.
+
+        >>> import pyarrow as pa
+        >>> from matchers.features import build_features
+        >>> f = build_features(pa.table({"last_name": ["Lee", "Lee", "Kim"]}))
+        >>> left, right, possible = FellegiSunter(u_sample_size=5).random_sample(f)
+        >>> possible, bool((left != right).all())
+        (3.0, True)
+        """
         rng = np.random.default_rng(self.random_state)
         possible = max(total_pairs(features.source, link_only=self.link_only), 1.0)
         # A small input has few distinct pairs: drawing far more than exist adds no information.
         draws = int(min(self.u_sample_size, max(10_000.0, 4.0 * possible)))
         rl, rr = random_pairs(features.source, draws, link_only=self.link_only, rng=rng)
-        random_gamma = compare_all(self.comparisons, features, rl, rr)
-        return self.fit_gamma(gamma, random_gamma, possible, training, exhaustive)
+        return rl, rr, possible
 
     def fit_gamma(
         self,

@@ -12,6 +12,8 @@ import pytest
 import identity
 from identity import ConfigurationError, InputError
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
 ERP = pa.table(
     {
         "CardCode": ["C1", "C2", "C3"],
@@ -135,3 +137,28 @@ def test_twins_share_a_birthday_but_not_a_mailbox_and_stay_apart() -> None:
     clusters = _cluster_of(result)
     assert clusters["crm", "T1"] != clusters["crm", "T2"]
     assert clusters["crm", "P1"] == clusters["crm", "P2"]
+
+
+def test_two_workers_give_the_same_result_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process (phones and emails, then the random pairs for u) changes nothing."""
+    import identity._dedupe
+    import matchers.features
+
+    files = [str(EXAMPLES / "erp_customers.csv"), str(EXAMPLES / "shopify_customers.csv")]
+    one = identity.dedupe(files, workers=1)
+    # The bundled sample is far below the size at which a second process starts: lower that size.
+    monkeypatch.setattr(identity._dedupe, "PARALLEL_MIN_RECORDS", 0)
+    monkeypatch.setattr(matchers.features, "PARALLEL_MIN_RECORDS", 0)
+    forked = []
+    real_background = identity._dedupe.background
+
+    def spy(*args: object, enabled: bool = True) -> object:
+        forked.append(enabled)
+        return real_background(*args, enabled=enabled)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(identity._dedupe, "background", spy)
+    two = identity.dedupe(files, workers=2)
+    assert forked == [True]
+    assert one.clusters.equals(two.clusters)
+    assert one.pairs.equals(two.pairs)
+    assert [m.tolist() for m in one.model.u_] == [m.tolist() for m in two.model.u_]
