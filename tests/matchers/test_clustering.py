@@ -37,6 +37,29 @@ def test_without_cannot_links_clusters_are_connected_components(
     assert result.labels.tolist() == expected.tolist()  # same numbering: by first record
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3000), st.integers(0, 2**32 - 1), st.sampled_from(["random", "path", "star", "paths"]))
+def test_components_of_large_graphs_match_the_reference(n: int, seed: int, shape: str) -> None:
+    """Shapes that need many hook-and-compress rounds: long paths in shuffled order, stars, forests."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(n)
+    if shape == "random":
+        m = int(rng.integers(0, 2 * n + 1))
+        edges = [(int(a), int(b)) for a, b in rng.integers(0, n, size=(m, 2)) if a != b]
+    elif shape == "path":
+        edges = [(int(order[i]), int(order[i + 1])) for i in range(n - 1)]
+    elif shape == "star":
+        edges = [(int(order[0]), int(v)) for v in order[1:]]
+    else:
+        cuts = set(rng.integers(0, n, size=max(1, n // 50)).tolist())
+        edges = [(int(order[i]), int(order[i + 1])) for i in range(n - 1) if i not in cuts]
+    edges = [edges[i] for i in rng.permutation(len(edges))]
+    left = np.array([a for a, _ in edges], dtype=np.int64)
+    right = np.array([b for _, b in edges], dtype=np.int64)
+    result = cluster_pairs(n, left, right, np.ones(len(edges)), threshold=0.5)
+    assert result.labels.tolist() == connected_labels(n, edges).tolist()
+
+
 def test_household_members_are_not_merged_through_a_shared_record() -> None:
     # 0 John Smith, 1 J Smith (landline record), 2 Mary Smith, 3 John Smith's Shopify duplicate.
     left = np.array([0, 1, 0, 0, 2], dtype=np.int64)
