@@ -7,8 +7,13 @@ presence of the plus and the default region, so this module recomputes it from t
 
 1. country-code extraction (``+`` then the first 1-3 digits that form a known code, or the default region's
    code found at the start of the digits, with libphonenumber's "was it too long before?" test);
-2. national-prefix handling: whenever a national-prefix-for-parsing pattern *matches*, we give up and let
-   the slow path decide, so the fast path never strips anything itself;
+2. national-prefix stripping (``_maybe_strip_national_prefix_carrier_code`` and the length test ``parse``
+   applies after it), in the plain case only: the national-prefix-for-parsing pattern matches at the start
+   and none of its groups captures anything (no carrier code, no transform rule), the number stays viable
+   and the stripped number is long enough, so libphonenumber just drops the prefix (``07959 367244``,
+   ``+44 (0)20 8236 9127``). Where it would capture, transform or keep the number as written, the slow
+   path decides. So does a stripped number that the country's main region would strip again when it is
+   read back from its E.164 (``phone._settle``);
 3. the length test of ``is_possible_number_with_reason`` (possible lengths of the general description).
 
 Anything outside these shapes returns ``SLOW`` and is handled by ``phone._parse_slow``, which calls
@@ -37,6 +42,8 @@ SLOW: Final[tuple[int, str]] = (0, "")
 _MAX_NSN = 17  # libphonenumber's _MAX_LENGTH_FOR_NSN
 _IS_POSSIBLE: Final = phonenumbers.ValidationResult.IS_POSSIBLE
 _TOO_LONG: Final = phonenumbers.ValidationResult.TOO_LONG
+# Length results of the rest after which ``parse`` keeps a national prefix stripped.
+_STRIPPED: Final = (_IS_POSSIBLE, _TOO_LONG)
 _COUNTRY_CODES: Final = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
 _CODE_PREFIXES: Final = {str(code): code for code in _COUNTRY_CODES}
 # Separators the fast path accepts; libphonenumber ignores all of them once the number has started.
@@ -183,6 +190,37 @@ def code_info(country_code: int) -> RegionInfo:
     return info
 
 
+def _strip_prefix(number: str, info: RegionInfo) -> str | None:
+    """``number`` as ``parse`` leaves it after stripping ``info``'s national prefix; None: ask the slow path.
+
+    The plain case of ``_maybe_strip_national_prefix_carrier_code`` followed by ``parse``'s length test:
+    no match gives ``number`` back; a match whose groups all stay empty (no carrier code; a transform
+    rule, if any, is then not applied) gives the rest of the number. None where a group captured, where
+    libphonenumber keeps the number as written because only that one matches the general pattern, or
+    where the rest is too short, local only or of an invalid length (it is then kept as written too).
+    """
+    prefix = info.national_prefix
+    if prefix is None:
+        return number
+    match = prefix.match(number)
+    if match is None:
+        return number
+    if match.lastindex is not None:
+        return None  # a carrier code, or a transform rule that applies
+    rest = number[match.end() :]
+    if info.general.matches_pattern(number) and not info.general.matches_pattern(rest):
+        return None
+    if info.length_result(rest) not in _STRIPPED:
+        return None
+    return rest
+
+
+def _settled(nsn: str, main: RegionInfo) -> bool:
+    """Whether ``+CC nsn`` reads back as ``nsn`` (``main``: the country code's main region), as
+    ``phone._settle`` requires; False also where that is not known here."""
+    return _strip_prefix(nsn, main) == nsn
+
+
 def _international(digits: str) -> tuple[int, str] | None:
     """Digits written after a ``+``."""
     if digits[0] == "0":
@@ -193,9 +231,10 @@ def _international(digits: str) -> tuple[int, str] | None:
             break
     else:
         return SLOW  # libphonenumber retries without the plus: leave that to the slow path
-    nsn = digits[size:]
+    written = digits[size:]
     info = code_info(code)
-    if info.national_prefix is not None and info.national_prefix.match(nsn):
+    nsn = _strip_prefix(written, info)
+    if nsn is None or (nsn != written and not _settled(nsn, info)):
         return SLOW
     if len(nsn) > _MAX_NSN or info.length_result(nsn) != _IS_POSSIBLE:
         return None
@@ -245,7 +284,7 @@ def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
     if default.idd is not None and default.idd.match(digits):
         return SLOW
     code = default.country_code
-    nsn = digits
+    written = digits  # the national number before a national prefix is stripped
     info = default  # metadata libphonenumber uses to strip a national prefix
     if digits.startswith(default.country_code_str):
         potential = digits[len(default.country_code_str) :]
@@ -255,14 +294,15 @@ def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
         if (not general.matches_pattern(digits) and general.matches_pattern(potential)) or (
             default.length_result(digits) == _TOO_LONG
         ):
-            nsn = potential
+            written = potential
             info = code_info(code)
-    if info.national_prefix is not None and info.national_prefix.match(nsn):
+    nsn = _strip_prefix(written, info)
+    if nsn is None:
         return SLOW
     main = code_info(code)
     # Only results that read back the same from their E.164 (where the main region's national
     # prefix rules apply) are taken here; the slow path settles the rest.
-    if main is not info and main.national_prefix is not None and main.national_prefix.match(nsn):
+    if (nsn != written or main is not info) and not _settled(nsn, main):
         return SLOW
     if len(nsn) > _MAX_NSN or main.length_result(nsn) != _IS_POSSIBLE:
         return SLOW  # the slow path may still read it as an international number without '+'
