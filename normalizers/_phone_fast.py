@@ -256,33 +256,25 @@ def _with_idd(digits: str, default: RegionInfo) -> tuple[int, str] | None:
             return SLOW
     else:
         # As written, the digits are a national number of the default region (no country code starts
-        # with 0); it stays unparsed or impossible unless a national prefix applies or the length fits.
-        if default.national_prefix is not None and default.national_prefix.match(digits):
-            return SLOW
-        if len(digits) <= _MAX_NSN and code_info(default.country_code).length_result(digits) == _IS_POSSIBLE:
+        # with 0), perhaps behind its national prefix (``011 44 ...`` in GB reads as 1144...).
+        code, nsn = _national(digits, default)
+        if code == 0 or _possible(nsn, code_info(code)):
             return SLOW
     result = _international(digits[size:])
     return SLOW if result is None else result
 
 
-def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
-    """Country code and national significant number of ``text``, or None, or ``SLOW``.
+def _possible(nsn: str, main: RegionInfo) -> bool:
+    """``is_possible_number`` for a parsed number (``main``: its country code's main region)."""
+    return len(nsn) <= _MAX_NSN and main.length_result(nsn) == _IS_POSSIBLE
 
-    ``text`` is already stripped and at most a few dozen characters long. None means "not a possible
-    number" and is only returned where the slow path would return None too (numbers written with ``+``).
+
+def _national(digits: str, default: RegionInfo) -> tuple[int, str]:
+    """What ``phonenumbers.parse`` reads from digits with neither ``+`` nor IDD, or ``SLOW``.
+
+    Country code and national number, possible or not (a number longer than ``_MAX_NSN`` stands for
+    libphonenumber's TOO_LONG error).
     """
-    digits = text.translate(_DROP_SEPARATORS)
-    plus = digits[:1] == "+"
-    if plus:
-        digits = digits[1:]
-    if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
-        return SLOW
-    if plus:
-        return _international(digits)
-    if digits.startswith(("00", "011")):
-        return _with_idd(digits, default)
-    if default.idd is not None and default.idd.match(digits):
-        return SLOW
     code = default.country_code
     written = digits  # the national number before a national prefix is stripped
     info = default  # metadata libphonenumber uses to strip a national prefix
@@ -297,16 +289,42 @@ def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
             written = potential
             info = code_info(code)
     nsn = _strip_prefix(written, info)
-    if nsn is None:
+    return SLOW if nsn is None else (code, nsn)
+
+
+def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
+    """Country code and national significant number of ``text``, or None, or ``SLOW``.
+
+    ``text`` is already stripped and at most a few dozen characters long. None means "not a possible
+    number" and is only returned where the slow path would return None too: numbers written with ``+``,
+    and national numbers starting with ``0`` (``phone._read`` then tries a ``+`` in front, which cannot
+    work as no country code starts with ``0``).
+    """
+    digits = text.translate(_DROP_SEPARATORS)
+    plus = digits[:1] == "+"
+    if plus:
+        digits = digits[1:]
+    if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
+        return SLOW
+    if plus:
+        return _international(digits)
+    if digits.startswith(("00", "011")):
+        return _with_idd(digits, default)
+    if default.idd is not None and default.idd.match(digits):
+        return SLOW
+    reading = _national(digits, default)
+    code, nsn = reading
+    if code == 0:
         return SLOW
     main = code_info(code)
     # Only results that read back the same from their E.164 (where the main region's national
     # prefix rules apply) are taken here; the slow path settles the rest.
-    if (nsn != written or main is not info) and not _settled(nsn, main):
+    if not _settled(nsn, main):
         return SLOW
-    if len(nsn) > _MAX_NSN or main.length_result(nsn) != _IS_POSSIBLE:
-        return SLOW  # the slow path may still read it as an international number without '+'
-    return code, nsn
+    if _possible(nsn, main):
+        return reading
+    # The slow path then reads the digits as an international number without '+', unless they start with 0.
+    return None if digits[0] == "0" else SLOW
 
 
 _Step = tuple[RegionInfo, str] | re.Pattern[str]

@@ -39,6 +39,23 @@ def test_fast_path_strips_a_trunk_prefix(raw: str, region: str, e164: str) -> No
     assert fast is not None and fast.e164 == e164
 
 
+# (raw, default region, expected E.164 or None): readings settled once the trunk prefix is replayed
+SETTLED_BY_THE_TRUNK_PREFIX = [
+    ("011 44 7920 022171", "GB", "+447920022171"),  # as written, 01144... is too long: 011 is an IDD
+    ("011 61 3 9907 8158", "AU", "+61399078158"),
+    ("07372 636527", "US", None),  # too long in the US, and no country code starts with 0
+    ("07766 704798", "US", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "region", "e164"), SETTLED_BY_THE_TRUNK_PREFIX)
+def test_fast_path_settles_readings_behind_a_trunk_prefix(raw: str, region: str, e164: str | None) -> None:
+    fast = _parse_fast(raw, region)
+    assert fast is not False, "deferred to the slow path"
+    assert fast == parse(raw, region) == _parse_slow(raw, region)
+    assert (fast and fast.e164) == e164
+
+
 # (raw, default region): prefixes that only the slow path reads
 DEFERRED = [
     ("0 11 15 4123 4567", "AR"),  # carrier code 15 and a transform rule (9 in front of the area code)
