@@ -184,9 +184,13 @@ def code_info(country_code: int) -> RegionInfo:
     info = _BY_CODE.get(country_code)
     if info is None:
         main = phonenumbers.region_code_for_country_code(country_code)
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, main)
-        assert metadata is not None
-        info = _BY_CODE[country_code] = _build(metadata)
+        if main == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+            metadata = PhoneMetadata.metadata_for_nongeo_region(country_code, None)
+            assert metadata is not None
+            info = _build(metadata)
+        else:
+            info = region_info(main)  # the same object, so callers can test ``info is main``
+        _BY_CODE[country_code] = info
     return info
 
 
@@ -209,7 +213,7 @@ def _strip_prefix(number: str, info: RegionInfo) -> str | None:
         return None  # a carrier code, or a transform rule that applies
     rest = number[match.end() :]
     if info.general.matches_pattern(number) and not info.general.matches_pattern(rest):
-        return None
+        return None  # only the number as written is viable: libphonenumber keeps it
     if info.length_result(rest) not in _STRIPPED:
         return None
     return rest
@@ -273,7 +277,8 @@ def _national(digits: str, default: RegionInfo) -> tuple[int, str]:
     """What ``phonenumbers.parse`` reads from digits with neither ``+`` nor IDD, or ``SLOW``.
 
     Country code and national number, possible or not (a number longer than ``_MAX_NSN`` stands for
-    libphonenumber's TOO_LONG error).
+    libphonenumber's TOO_LONG error). Only readings that read back the same from their E.164 (where the
+    main region's national prefix rules apply) are returned; for the rest, ``SLOW``.
     """
     code = default.country_code
     written = digits  # the national number before a national prefix is stripped
@@ -288,8 +293,17 @@ def _national(digits: str, default: RegionInfo) -> tuple[int, str]:
         ):
             written = potential
             info = code_info(code)
-    nsn = _strip_prefix(written, info)
-    return SLOW if nsn is None else (code, nsn)
+    nsn = written
+    if info.national_prefix is not None and info.national_prefix.match(written):  # a quick "no" first
+        stripped = _strip_prefix(written, info)
+        if stripped is None:
+            return SLOW
+        nsn = stripped
+    main = code_info(code)
+    # Settled already if nothing was stripped (``nsn is written``) and the rules were the main region's.
+    if (nsn is not written or main is not info) and not _settled(nsn, main):
+        return SLOW
+    return code, nsn
 
 
 def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
@@ -316,12 +330,7 @@ def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
     code, nsn = reading
     if code == 0:
         return SLOW
-    main = code_info(code)
-    # Only results that read back the same from their E.164 (where the main region's national
-    # prefix rules apply) are taken here; the slow path settles the rest.
-    if not _settled(nsn, main):
-        return SLOW
-    if _possible(nsn, main):
+    if _possible(nsn, code_info(code)):
         return reading
     # The slow path then reads the digits as an international number without '+', unless they start with 0.
     return None if digits[0] == "0" else SLOW
