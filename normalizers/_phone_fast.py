@@ -7,8 +7,13 @@ presence of the plus and the default region, so this module recomputes it from t
 
 1. country-code extraction (``+`` then the first 1-3 digits that form a known code, or the default region's
    code found at the start of the digits, with libphonenumber's "was it too long before?" test);
-2. national-prefix handling: whenever a national-prefix-for-parsing pattern *matches*, we give up and let
-   the slow path decide, so the fast path never strips anything itself;
+2. national-prefix stripping (``_maybe_strip_national_prefix_carrier_code`` and the length test ``parse``
+   applies after it), in the plain case only: the national-prefix-for-parsing pattern matches at the start
+   and none of its groups captures anything (no carrier code, no transform rule), the number stays viable
+   and the stripped number is long enough, so libphonenumber just drops the prefix (``07959 367244``,
+   ``+44 (0)20 8236 9127``). Where it would capture, transform or keep the number as written, the slow
+   path decides. So does a stripped number that the country's main region would strip again when it is
+   read back from its E.164 (``phone._settle``);
 3. the length test of ``is_possible_number_with_reason`` (possible lengths of the general description).
 
 Anything outside these shapes returns ``SLOW`` and is handled by ``phone._parse_slow``, which calls
@@ -37,6 +42,8 @@ SLOW: Final[tuple[int, str]] = (0, "")
 _MAX_NSN = 17  # libphonenumber's _MAX_LENGTH_FOR_NSN
 _IS_POSSIBLE: Final = phonenumbers.ValidationResult.IS_POSSIBLE
 _TOO_LONG: Final = phonenumbers.ValidationResult.TOO_LONG
+# Length results of the rest after which ``parse`` keeps a national prefix stripped.
+_STRIPPED: Final = (_IS_POSSIBLE, _TOO_LONG)
 _COUNTRY_CODES: Final = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
 _CODE_PREFIXES: Final = {str(code): code for code in _COUNTRY_CODES}
 # Separators the fast path accepts; libphonenumber ignores all of them once the number has started.
@@ -177,10 +184,45 @@ def code_info(country_code: int) -> RegionInfo:
     info = _BY_CODE.get(country_code)
     if info is None:
         main = phonenumbers.region_code_for_country_code(country_code)
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, main)
-        assert metadata is not None
-        info = _BY_CODE[country_code] = _build(metadata)
+        if main == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+            metadata = PhoneMetadata.metadata_for_nongeo_region(country_code, None)
+            assert metadata is not None
+            info = _build(metadata)
+        else:
+            info = region_info(main)  # the same object, so callers can test ``info is main``
+        _BY_CODE[country_code] = info
     return info
+
+
+def _strip_prefix(number: str, info: RegionInfo) -> str | None:
+    """``number`` as ``parse`` leaves it after stripping ``info``'s national prefix; None: ask the slow path.
+
+    The plain case of ``_maybe_strip_national_prefix_carrier_code`` followed by ``parse``'s length test:
+    no match gives ``number`` back; a match whose groups all stay empty (no carrier code; a transform
+    rule, if any, is then not applied) gives the rest of the number. None where a group captured, where
+    libphonenumber keeps the number as written because only that one matches the general pattern, or
+    where the rest is too short, local only or of an invalid length (it is then kept as written too).
+    """
+    prefix = info.national_prefix
+    if prefix is None:
+        return number
+    match = prefix.match(number)
+    if match is None:
+        return number
+    if match.lastindex is not None:
+        return None  # a carrier code, or a transform rule that applies
+    rest = number[match.end() :]
+    if info.general.matches_pattern(number) and not info.general.matches_pattern(rest):
+        return None  # only the number as written is viable: libphonenumber keeps it
+    if info.length_result(rest) not in _STRIPPED:
+        return None
+    return rest
+
+
+def _settled(nsn: str, main: RegionInfo) -> bool:
+    """Whether ``+CC nsn`` reads back as ``nsn`` (``main``: the country code's main region), as
+    ``phone._settle`` requires; False also where that is not known here."""
+    return _strip_prefix(nsn, main) == nsn
 
 
 def _international(digits: str) -> tuple[int, str] | None:
@@ -193,9 +235,10 @@ def _international(digits: str) -> tuple[int, str] | None:
             break
     else:
         return SLOW  # libphonenumber retries without the plus: leave that to the slow path
-    nsn = digits[size:]
+    written = digits[size:]
     info = code_info(code)
-    if info.national_prefix is not None and info.national_prefix.match(nsn):
+    nsn = _strip_prefix(written, info)
+    if nsn is None or (nsn != written and not _settled(nsn, info)):
         return SLOW
     if len(nsn) > _MAX_NSN or info.length_result(nsn) != _IS_POSSIBLE:
         return None
@@ -217,20 +260,59 @@ def _with_idd(digits: str, default: RegionInfo) -> tuple[int, str] | None:
             return SLOW
     else:
         # As written, the digits are a national number of the default region (no country code starts
-        # with 0); it stays unparsed or impossible unless a national prefix applies or the length fits.
-        if default.national_prefix is not None and default.national_prefix.match(digits):
-            return SLOW
-        if len(digits) <= _MAX_NSN and code_info(default.country_code).length_result(digits) == _IS_POSSIBLE:
+        # with 0), perhaps behind its national prefix (``011 44 ...`` in GB reads as 1144...).
+        code, nsn = _national(digits, default)
+        if code == 0 or _possible(nsn, code_info(code)):
             return SLOW
     result = _international(digits[size:])
     return SLOW if result is None else result
+
+
+def _possible(nsn: str, main: RegionInfo) -> bool:
+    """``is_possible_number`` for a parsed number (``main``: its country code's main region)."""
+    return len(nsn) <= _MAX_NSN and main.length_result(nsn) == _IS_POSSIBLE
+
+
+def _national(digits: str, default: RegionInfo) -> tuple[int, str]:
+    """What ``phonenumbers.parse`` reads from digits with neither ``+`` nor IDD, or ``SLOW``.
+
+    Country code and national number, possible or not (a number longer than ``_MAX_NSN`` stands for
+    libphonenumber's TOO_LONG error). Only readings that read back the same from their E.164 (where the
+    main region's national prefix rules apply) are returned; for the rest, ``SLOW``.
+    """
+    code = default.country_code
+    written = digits  # the national number before a national prefix is stripped
+    info = default  # metadata libphonenumber uses to strip a national prefix
+    if digits.startswith(default.country_code_str):
+        potential = digits[len(default.country_code_str) :]
+        if default.national_prefix is not None and default.national_prefix.match(potential):
+            return SLOW
+        general = default.general
+        if (not general.matches_pattern(digits) and general.matches_pattern(potential)) or (
+            default.length_result(digits) == _TOO_LONG
+        ):
+            written = potential
+            info = code_info(code)
+    nsn = written
+    if info.national_prefix is not None and info.national_prefix.match(written):  # a quick "no" first
+        stripped = _strip_prefix(written, info)
+        if stripped is None:
+            return SLOW
+        nsn = stripped
+    main = code_info(code)
+    # Settled already if nothing was stripped (``nsn is written``) and the rules were the main region's.
+    if (nsn is not written or main is not info) and not _settled(nsn, main):
+        return SLOW
+    return code, nsn
 
 
 def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
     """Country code and national significant number of ``text``, or None, or ``SLOW``.
 
     ``text`` is already stripped and at most a few dozen characters long. None means "not a possible
-    number" and is only returned where the slow path would return None too (numbers written with ``+``).
+    number" and is only returned where the slow path would return None too: numbers written with ``+``,
+    and national numbers starting with ``0`` (``phone._read`` then tries a ``+`` in front, which cannot
+    work as no country code starts with ``0``).
     """
     digits = text.translate(_DROP_SEPARATORS)
     plus = digits[:1] == "+"
@@ -244,29 +326,14 @@ def fast_core(text: str, default: RegionInfo) -> tuple[int, str] | None:
         return _with_idd(digits, default)
     if default.idd is not None and default.idd.match(digits):
         return SLOW
-    code = default.country_code
-    nsn = digits
-    info = default  # metadata libphonenumber uses to strip a national prefix
-    if digits.startswith(default.country_code_str):
-        potential = digits[len(default.country_code_str) :]
-        if default.national_prefix is not None and default.national_prefix.match(potential):
-            return SLOW
-        general = default.general
-        if (not general.matches_pattern(digits) and general.matches_pattern(potential)) or (
-            default.length_result(digits) == _TOO_LONG
-        ):
-            nsn = potential
-            info = code_info(code)
-    if info.national_prefix is not None and info.national_prefix.match(nsn):
+    reading = _national(digits, default)
+    code, nsn = reading
+    if code == 0:
         return SLOW
-    main = code_info(code)
-    # Only results that read back the same from their E.164 (where the main region's national
-    # prefix rules apply) are taken here; the slow path settles the rest.
-    if main is not info and main.national_prefix is not None and main.national_prefix.match(nsn):
-        return SLOW
-    if len(nsn) > _MAX_NSN or main.length_result(nsn) != _IS_POSSIBLE:
-        return SLOW  # the slow path may still read it as an international number without '+'
-    return code, nsn
+    if _possible(nsn, code_info(code)):
+        return reading
+    # The slow path then reads the digits as an international number without '+', unless they start with 0.
+    return None if digits[0] == "0" else SLOW
 
 
 _Step = tuple[RegionInfo, str] | re.Pattern[str]

@@ -24,6 +24,28 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 FAST_ALPHABET = "0123456789 +-./()"
 LABELS = [" cell", " (home)", " - mobile", ", Fax", " tel", " CELL.", "cell"]
 TOKENS = [*"0123456789", *" +-./()#;xX", "00", "011", "ext", "ext. ", "tel:", ";ext=", " cell", "\x1f", "０"]
+# Regions whose numbers are written behind a trunk prefix: the plain "0" ones, and ones whose
+# national-prefix-for-parsing pattern captures a carrier code or carries a transform rule (the fast path
+# leaves those to the slow path), or matches the empty string (AR), or that have no prefix at all (MX).
+TRUNK_REGIONS = [
+    "GB", "DE", "FR", "AU", "IE", "NZ", "AT", "CH", "NL", "BE", "SE", "JP", "KR", "RU", "FI", "IN", "ZA",
+    "AR", "BR", "MX", "CO", "CN", "GG", "IM", "JE", "LI", "BO", "CC", "US",
+]  # fmt: skip
+# Prefixes that libphonenumber reads as national prefix plus carrier code, or that a transform rule or a
+# capturing group matches; anything else in front of a number is the region's own trunk prefix.
+CARRIER_PREFIXES = {
+    "AR": ["0", "0 11 15 ", "15 ", "0 351 15 ", "9 "],
+    "AU": ["1831 ", "1832 0"],
+    "BO": ["010 ", "012 "],
+    "BR": ["0 21 ", "0 15 ", "90 ", "0 14 ", "021 "],
+    "CN": ["11 ", "179 ", "1201 "],
+    "CO": ["03 ", "05 ", "07 ", "0444 ", "0456 "],
+    "GB": ["180020 "],
+    "JP": ["003768 ", "0037680 "],
+    "KR": ["081 ", "0850 ", "082 "],
+    "LI": ["1001 "],
+    "MX": ["01 ", "044 ", "045 "],
+}
 
 
 def _lib(country_code: int, nsn: str) -> phonenumbers.PhoneNumber:
@@ -39,9 +61,9 @@ def _lib(country_code: int, nsn: str) -> phonenumbers.PhoneNumber:
 
 
 @st.composite
-def numbers(draw: st.DrawFn) -> tuple[str, phonenumbers.PhoneNumber]:
+def numbers(draw: st.DrawFn, regions: list[str] = REGIONS) -> tuple[str, phonenumbers.PhoneNumber]:
     """A number near a real one: an example number with some digits changed, added or dropped."""
-    region = draw(st.sampled_from(REGIONS))
+    region = draw(st.sampled_from(regions))
     example = phonenumbers.example_number_for_type(region, draw(st.sampled_from(TYPES)))
     if example is None:
         example = phonenumbers.example_number(region)
@@ -99,7 +121,56 @@ def spellings(draw: st.DrawFn) -> tuple[str, str]:
     return text, region
 
 
+def _grouped(draw: st.DrawFn, digits: str, sep: str) -> str:
+    """``digits`` cut into a few groups joined by ``sep``."""
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(digits) - 1)), max_size=3)))
+    return sep.join(digits[i:j] for i, j in zip([0, *cuts], [*cuts, len(digits)], strict=True) if digits[i:j])
+
+
+@st.composite
+def trunk_spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """(text, default region): a national number behind a trunk prefix, a carrier code or ``(0)``."""
+    home, number = draw(numbers(TRUNK_REGIONS))
+    nsn = phonenumbers.national_significant_number(number)
+    cc = str(number.country_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(home)
+    assert metadata is not None
+    own = metadata.national_prefix or "0"
+    trunk = draw(st.sampled_from([own, own, own, "0", "00", *CARRIER_PREFIXES.get(home, [])]))
+    if draw(st.integers(0, 5)) == 0:
+        nsn = draw(st.text("0123456789", min_size=2, max_size=14))  # digit soup behind the prefix
+    sep = draw(st.sampled_from(SEPARATORS))
+    body = _grouped(draw, nsn, sep)
+    first, _, rest = body.partition(sep) if sep else (body, "", "")
+    idd = draw(st.sampled_from(["00", "011 ", "0011 ", "00 "]))
+    text = draw(
+        st.sampled_from(
+            [
+                trunk + body,
+                trunk + sep + body,
+                f"({trunk}{first}) {rest}",
+                f"+{cc} ({trunk}){sep}{body}",
+                f"+{cc} ({trunk}) {body}",
+                f"+{cc}{sep}{trunk}{body}",
+                f"+{cc}({trunk}){body}",
+                f"{cc} ({trunk}) {body}",
+                f"{cc}{trunk}{body}",
+                f"{idd}{cc} ({trunk}) {body}",
+                f"{idd}{cc}{sep}{trunk}{body}",
+                f"{idd}{cc}{sep}{body}",
+                f"{trunk}{trunk}{body}",
+                phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
+            ]
+        )
+    )
+    if draw(st.integers(0, 8)) == 0:
+        text += draw(st.sampled_from(EXTENSIONS)).format(draw(st.integers(1, 99999)))
+    region = draw(st.sampled_from([home, home, home, "US", "GB", "AU", "DE", "IE", *TRUNK_REGIONS]))
+    return text, region
+
+
 REGION = st.sampled_from(REGIONS)
+TRUNK_REGION = st.sampled_from(TRUNK_REGIONS)
 
 
 def _agree(text: str, region: str) -> None:
@@ -113,6 +184,22 @@ def _agree(text: str, region: str) -> None:
 @given(spellings())
 def test_fast_and_slow_agree_on_realistic_spellings(case: tuple[str, str]) -> None:
     _agree(*case)
+
+
+@SETTINGS
+@given(trunk_spellings())
+def test_fast_and_slow_agree_on_trunk_prefixes(case: tuple[str, str]) -> None:
+    _agree(*case)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["0", "0", "8", "1", "+"]),
+    st.text("0123456789 ()", min_size=3, max_size=18),
+    TRUNK_REGION,
+)
+def test_fast_and_slow_agree_on_trunk_digit_soup(prefix: str, text: str, region: str) -> None:
+    _agree(prefix + text, region)
 
 
 @SETTINGS
@@ -170,7 +257,7 @@ def test_nothing_raises(text: str, region: str) -> None:
 
 
 @SETTINGS
-@given(spellings())
+@given(st.one_of(spellings(), trunk_spellings()))
 def test_parse_is_idempotent(case: tuple[str, str]) -> None:
     text, region = case
     number = parse(text, region)
