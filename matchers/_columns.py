@@ -171,11 +171,10 @@ def group_uniques(
 
 def _remap(indices: npt.NDArray[np.int64], normed: Sequence[str | None]) -> tuple[Codes, list[str]]:
     vocab: dict[str, int] = {}
-    remap = np.empty(len(normed) + 1, dtype=np.int32)
-    remap[-1] = -1
-    for k, value in enumerate(normed):
-        remap[k] = -1 if value is None else vocab.setdefault(value, len(vocab))
-    return remap[indices], list(vocab)
+    code = vocab.setdefault  # a new value gets the next code: len(vocab) is taken before it is added
+    remap = [-1 if value is None else code(value, len(vocab)) for value in normed]
+    remap.append(-1)
+    return np.array(remap, dtype=np.int32)[indices], list(vocab)
 
 
 def list_to_matrix(

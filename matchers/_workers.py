@@ -2,7 +2,7 @@
 
 Two kinds:
 
-- :func:`e164_groups` and :func:`email_keys` import only the normalizers (no pyarrow, no numpy work),
+- :func:`e164_groups`, :func:`email_keys` and :func:`address_parts` import only the normalizers (no pyarrow, no numpy work),
   take and return plain lists, and are the same functions the single-process path calls, so the result
   does not depend on the number of workers;
 - :func:`background` runs any function on arguments the child *inherits* through ``fork`` instead of
@@ -18,14 +18,16 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+from normalizers import address as _address
 from normalizers import email as _email
 from normalizers import phone as _phone
 
-__all__ = ["background", "can_fork", "e164_groups", "email_keys", "fork_executor"]
+__all__ = ["Chunks", "address_parts", "background", "can_fork", "e164_groups", "email_keys", "normalise"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def e164_groups(
@@ -38,6 +40,88 @@ def e164_groups(
 def email_keys(values: list[str | None]) -> list[str | None]:
     """Email match keys."""
     return _email.match_key_many(values)
+
+
+def address_parts(values: Sequence[str | None]) -> list[tuple[str | None, str | None]]:
+    """House number and normalised street of each address line (None where there is none)."""
+    parsed = [_address.parse_address(v) for v in values]
+    return [(p.house_number, p.street) if p else (None, None) for p in parsed]
+
+
+class Chunks(Generic[T]):
+    """A list in slices that two processes take one at a time from opposite ends.
+
+    The claims live in shared memory that a forked child inherits, so the worker takes slices from the
+    front while this process takes them from the back, and both stop where they meet: whichever is
+    free does the work, however fast each side gets through its other work. What a slice gives does
+    not depend on who takes it.
+
+    >>> chunks = Chunks(list(range(7)), 3)
+    >>> back = chunks.run_back(lambda part: [x * 10 for x in part], limit=1)
+    >>> front = chunks.run_front(lambda part: [x * 10 for x in part])
+    >>> sorted(back), sorted(front), chunks.merge(back, front)
+    ([2], [0, 1], [0, 10, 20, 30, 40, 50, 60])
+    """
+
+    def __init__(self, items: Sequence[T], chunks: int) -> None:
+        size = max(1, -(-len(items) // max(1, chunks)))
+        self.parts = [items[k : k + size] for k in range(0, len(items), size)]
+        # [next from the front, one past the next from the back]; with its own lock
+        self._ends = multiprocessing.get_context().Array("q", [0, len(self.parts)])
+
+    def _take(self, front: bool) -> int | None:
+        with self._ends.get_lock():
+            low, high = self._ends[0], self._ends[1]
+            if low >= high:
+                return None
+            if front:
+                self._ends[0] = low + 1
+                return int(low)
+            self._ends[1] = high - 1
+            return int(high - 1)
+
+    def _run(
+        self, function: Callable[[Sequence[T]], list[R]], front: bool, limit: int | None
+    ) -> dict[int, list[R]]:
+        done: dict[int, list[R]] = {}
+        while limit is None or len(done) < limit:
+            k = self._take(front)
+            if k is None:
+                break
+            done[k] = function(self.parts[k])
+        return done
+
+    def run_front(
+        self, function: Callable[[Sequence[T]], list[R]], limit: int | None = None
+    ) -> dict[int, list[R]]:
+        """Apply ``function`` to slices from the front until none is left (or ``limit`` are done)."""
+        return self._run(function, True, limit)
+
+    def run_back(
+        self, function: Callable[[Sequence[T]], list[R]], limit: int | None = None
+    ) -> dict[int, list[R]]:
+        """Apply ``function`` to slices from the back until none is left (or ``limit`` are done)."""
+        return self._run(function, False, limit)
+
+    def merge(self, *done: dict[int, list[R]]) -> list[R]:
+        """The results of every slice, in order (each slice done by exactly one of ``done``)."""
+        joined = {k: v for part in done for k, v in part.items()}
+        if sorted(joined) != list(range(len(self.parts))):
+            raise RuntimeError(f"slices done: {sorted(joined)} of {len(self.parts)}")
+        return [value for k in range(len(self.parts)) for value in joined[k]]
+
+
+def normalise(
+    emails: list[str | None],
+    phones: Sequence[tuple[str | None, list[str | None]]],
+    default_region: str,
+    addresses: Chunks[str | None] | None,
+) -> tuple[list[str | None], list[list[str | None]], dict[int, list[tuple[str | None, str | None]]]]:
+    """The worker's share of :func:`matchers.features.build_features`: e-mail keys, E.164 of the phone
+    groups, then address slices from the front (this process takes them from the back meanwhile)."""
+    keys = email_keys(emails)
+    numbers = e164_groups(phones, default_region)
+    return keys, numbers, addresses.run_front(address_parts) if addresses is not None else {}
 
 
 def can_fork() -> bool:

@@ -7,9 +7,7 @@ arrays of codes that blocking and comparisons index by record number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,8 +172,8 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     region : str
         Default region for phone numbers and postcodes of records without a country.
     workers : int
-        With 2 or more (and a large input, on a platform that can fork), phones and emails are
-        normalised in a second process while this one does names and addresses. The result is the same
+        With 2 or more (and a large input, on a platform that can fork), phones, emails and address
+        lines are normalised in a second process while this one does names. The result is the same
         for any number of workers.
 
     Examples
@@ -200,23 +198,34 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     )
     regions: list[str | None] = list(country_vocab)
 
-    with _pool(workers if n >= PARALLEL_MIN_RECORDS else 1) as pool:
-        emails_pending = _emails_start(table, stats, pool)
-        phones_pending = _phones_start(table, country, regions, region, stats, pool)
-        house, street, street_vocab, house_vocab = _address_parts(_column(table, "address"), n)
+    emails_in = _emails_prepare(table, stats)
+    phones_in = _phones_prepare(table, country, regions, stats)
+    addresses_in = _addresses_prepare(_column(table, "address"))
+    # The second process normalises e-mails and phones, then joins this one on the address lines.
+    with _workers.background(
+        _workers.normalise,
+        emails_in.raw if emails_in is not None else [],
+        phones_in.grouped.tasks if phones_in is not None else [],
+        region,
+        addresses_in.chunks if addresses_in is not None else None,
+        enabled=workers >= 2 and n >= PARALLEL_MIN_RECORDS,
+    ) as worker:
         first, last, first_vocab, last_vocab, suffix, suffix_vocab = _names(table, n)
-        first_group_table, group_names = _nickname_groups_named(first_vocab)
-        first_groups = first_group_table[first]
-        initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
-        first_initial = initials[first]
-        phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
-        last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
-        first_as_last = _translate(first, first_vocab, last_vocab)
-        last_as_first = _translate(last, last_vocab, first_vocab)
-        last_tf = _term_frequency(last, len(last_vocab))
-        first_tf = _term_frequency(first, len(first_vocab))
-        email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_pending)
-        phone = _phones_finish(n, phones_pending)
+        mine = addresses_in.chunks.run_back(_workers.address_parts) if addresses_in is not None else {}
+        email_keys, phone_numbers, theirs = worker()
+    first_group_table, group_names = _nickname_groups_named(first_vocab)
+    first_groups = first_group_table[first]
+    initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
+    first_initial = initials[first]
+    phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
+    last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
+    first_as_last = _translate(first, first_vocab, last_vocab)
+    last_as_first = _translate(last, last_vocab, first_vocab)
+    last_tf = _term_frequency(last, len(last_vocab))
+    first_tf = _term_frequency(first, len(first_vocab))
+    house, street, street_vocab, house_vocab = _addresses_finish(n, addresses_in, mine, theirs)
+    email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_in, email_keys)
+    phone = _phones_finish(n, phones_in, phone_numbers)
 
     postcode_col = _column(table, "postcode")
 
@@ -294,20 +303,6 @@ def _term_frequency(codes: Codes, size: int) -> npt.NDArray[np.float64]:
     counts = np.bincount(codes[codes >= 0], minlength=size).astype(np.float64)
     present = max(int((codes >= 0).sum()), 1)
     return np.append(counts / present, 0.0)[codes]
-
-
-def _address_parts(col: pa.Array | None, n: int) -> tuple[Codes, Codes, list[str], list[str]]:
-    """House number and normalised street name (and their vocabularies), each distinct line parsed once."""
-    if col is None:
-        return np.full(n, -1, np.int32), np.full(n, -1, np.int32), [], []
-    dictionary = to_string_array(col).dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    parsed = [_address.parse_address(v) for v in dictionary.dictionary.to_pylist()]
-    house_lookup, house_vocab = encode(pa.array([p.house_number if p else None for p in parsed], pa.string()))
-    street_lookup, street_vocab = encode(pa.array([p.street if p else None for p in parsed], pa.string()))
-    house = np.append(house_lookup, np.int32(-1))[indices]
-    street = np.append(street_lookup, np.int32(-1))[indices]
-    return house, street, street_vocab, house_vocab
 
 
 def _exact_many(values: list[str | None]) -> list[str | None]:
@@ -396,96 +391,100 @@ def _nickname_groups_named(vocab: Sequence[str]) -> tuple[npt.NDArray[np.int32],
     return table, list(group_ids)
 
 
-PendingList = Any
-
-
-@contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    """A one-process pool for the phone and email work, or None to do it here."""
-    if workers < 2 or not _workers.can_fork():
-        yield None
-        return
-    with _workers.fork_executor() as executor:
-        yield executor
-
-
-def _resolve(result: PendingList) -> Any:
-    return result.result() if isinstance(result, Future) else result
+#: Slices the distinct address lines are parsed in, taken by both processes (see :class:`_workers.Chunks`).
+ADDRESS_CHUNKS = 32
 
 
 @dataclass
-class _EmailsPending:
+class _Addresses:
+    indices: IntArray
+    chunks: _workers.Chunks[str | None]
+
+
+def _addresses_prepare(col: pa.Array | None) -> _Addresses | None:
+    """The distinct address lines (each is parsed once) and each record's index into them."""
+    if col is None:
+        return None
+    dictionary = to_string_array(col).dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    lines: list[str | None] = dictionary.dictionary.to_pylist()
+    return _Addresses(indices, _workers.Chunks(lines, ADDRESS_CHUNKS))
+
+
+def _addresses_finish(
+    n: int, addresses: _Addresses | None, *done: dict[int, list[tuple[str | None, str | None]]]
+) -> tuple[Codes, Codes, list[str], list[str]]:
+    """House number and normalised street name codes, and their vocabularies."""
+    if addresses is None:
+        return np.full(n, -1, np.int32), np.full(n, -1, np.int32), [], []
+    parts = addresses.chunks.merge(*done)
+    house_lookup, house_vocab = encode(pa.array([h for h, _ in parts], pa.string()))
+    street_lookup, street_vocab = encode(pa.array([s for _, s in parts], pa.string()))
+    house = np.append(house_lookup, np.int32(-1))[addresses.indices]
+    street = np.append(street_lookup, np.int32(-1))[addresses.indices]
+    return house, street, street_vocab, house_vocab
+
+
+@dataclass
+class _Emails:
     row: IntArray
     slot: IntArray
     indices: IntArray
-    keys: PendingList
+    raw: list[str | None]
 
 
-def _emails_start(
-    table: pa.Table, stats: dict[str, int], pool: ProcessPoolExecutor | None
-) -> _EmailsPending | None:
+def _emails_prepare(table: pa.Table, stats: dict[str, int]) -> _Emails | None:
+    """The distinct e-mail strings (each is normalised once) and where each record's values go."""
     col = _column(table, "email")
     if col is None:
         return None
     flat, row, slot = _flatten(col, MAX_EMAILS, stats, "email")
     dictionary = to_string_array(flat).dictionary_encode()
     indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    raw: list[str | None] = dictionary.dictionary.to_pylist()
-    keys = pool.submit(_workers.email_keys, raw) if pool is not None else _workers.email_keys(raw)
-    return _EmailsPending(row, slot, indices, keys)
+    return _Emails(row, slot, indices, dictionary.dictionary.to_pylist())
 
 
 def _emails_finish(
-    n: int, pending: _EmailsPending | None
+    n: int, emails: _Emails | None, keys: list[str | None]
 ) -> tuple[npt.NDArray[np.int32], list[str], npt.NDArray[np.int32], list[str]]:
     matrix = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
     local = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
-    if pending is None:
+    if emails is None:
         return matrix, [], local, []
-    codes, vocab = _remap(pending.indices, _resolve(pending.keys))
-    matrix[pending.row, pending.slot] = codes
+    codes, vocab = _remap(emails.indices, keys)
+    matrix[emails.row, emails.slot] = codes
     # "Same local part" ignores separators and +tags: john.smith@x ~ john_smith+shop@y.
     local_lookup, local_vocab = encode([_bare_local(v) for v in vocab])
-    local[pending.row, pending.slot] = np.append(local_lookup, np.int32(-1))[codes]
+    local[emails.row, emails.slot] = np.append(local_lookup, np.int32(-1))[codes]
     _compact(matrix, local)
     return matrix, vocab, local, local_vocab
 
 
 @dataclass
-class _PhonesPending:
+class _Phones:
     row: IntArray
     slot: IntArray
     grouped: GroupedUniques
-    results: PendingList
 
 
-def _phones_start(
-    table: pa.Table,
-    country: Codes,
-    regions: Sequence[str | None],
-    default_region: str,
-    stats: dict[str, int],
-    pool: ProcessPoolExecutor | None,
-) -> _PhonesPending | None:
+def _phones_prepare(
+    table: pa.Table, country: Codes, regions: Sequence[str | None], stats: dict[str, int]
+) -> _Phones | None:
+    """The distinct phone strings per country (each is parsed once) and where each record's values go."""
     col = _column(table, "phone")
     if col is None:
         return None
     flat, row, slot = _flatten(col, MAX_PHONES, stats, "phone")
-    grouped = group_uniques(flat, country[row], regions)
-    if pool is not None:
-        results: PendingList = pool.submit(_workers.e164_groups, grouped.tasks, default_region)
-    else:
-        results = _workers.e164_groups(grouped.tasks, default_region)
-    return _PhonesPending(row, slot, grouped, results)
+    return _Phones(row, slot, group_uniques(flat, country[row], regions))
 
 
-def _phones_finish(n: int, pending: _PhonesPending | None) -> npt.NDArray[np.int64]:
+def _phones_finish(n: int, phones: _Phones | None, numbers: list[list[str | None]]) -> npt.NDArray[np.int64]:
     matrix = np.full((n, MAX_PHONES), -1, dtype=np.int64)
-    if pending is None:
+    if phones is None:
         return matrix
-    codes, vocab = pending.grouped.resolve(_resolve(pending.results))
-    numbers = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
-    matrix[pending.row, pending.slot] = numbers[codes]
+    codes, vocab = phones.grouped.resolve(numbers)
+    values = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
+    matrix[phones.row, phones.slot] = values[codes]
     _compact(matrix)
     # The same number twice in one record (Phone1 == Cellular) is one piece of evidence.
     s = np.sort(matrix, axis=1)
