@@ -66,8 +66,9 @@ class Chunks(Generic[T]):
     def __init__(self, items: Sequence[T], chunks: int) -> None:
         size = max(1, -(-len(items) // max(1, chunks)))
         self.parts = [items[k : k + size] for k in range(0, len(items), size)]
+        context = multiprocessing.get_context("fork" if can_fork() else None)  # as the worker's
         # [next from the front, one past the next from the back]; with its own lock
-        self._ends = multiprocessing.get_context().Array("q", [0, len(self.parts)])
+        self._ends = context.Array("q", [0, len(self.parts)])
 
     def _take(self, front: bool) -> int | None:
         with self._ends.get_lock():
