@@ -13,6 +13,9 @@ record lands in with our default run); its accepted pairs are clustered with our
 connected components let a few wrong pairs chain whole name blocks together) and scored at several
 thresholds.
 
+``--ablation`` (with ``--supervised``) retrains the classifier on growing feature sets, starting from our
+comparison levels alone, to show which information the bound rests on.
+
 ``--ceiling`` estimates how far any scorer that sees what ours sees could go. Every candidate pair (default
 rules plus the name-only rule) is put in a group by its comparison levels, how many records carry its full
 name (capped at 12), which sources it joins and whether the countries agree. Then, *using the truth*, the
@@ -32,7 +35,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-from benchmarks.metrics import clusters_from_pairs, pairwise_scores
+from benchmarks.metrics import Scores, clusters_from_pairs, pairwise_scores
 from benchmarks.run import truth_labels
 from identity import dedupe
 from matchers.blocking import DEFAULT_RULES, BlockingIndex, name_rule
@@ -154,16 +157,44 @@ def _pair_table(
     return np.column_stack(columns).astype(np.float64)
 
 
-def _supervised(
-    features: Features, labels: npt.NDArray[np.int64], predicted: npt.NDArray[np.int64],
-    occurrences: IntArray, left: IntArray, right: IntArray, gamma: npt.NDArray[np.int8],
-) -> None:
+def _feature_groups(n_comparisons: int) -> dict[str, list[int]]:
+    """Column indices of :func:`_pair_table`'s feature groups, in table order."""
+    sizes = {
+        "levels": n_comparisons,  # our comparison levels
+        "name occurrences": 2,  # how many records carry each side's full name (min, max)
+        "name counts": 4,  # first-name and surname counts of each side
+        "candidate degree": 2,  # how many candidate pairs each record is in
+        "our clusters": 3,  # size of each record's cluster in our run, and whether they share one
+        "sources": 1,  # which sources the pair joins
+        "agreements": 9,  # country, city, postcode, street, house, company, e-mail stem, phone area, domain
+        "similarities": 5,  # Jaro-Winkler of names and e-mail local parts, local part against name
+        "fields present": 6,  # e-mail, phone, street on each side
+    }
+    groups, start = {}, 0
+    for name, size in sizes.items():
+        groups[name] = list(range(start, start + size))
+        start += size
+    return groups
+
+
+#: Feature sets of the ``--ablation`` table, each adding to the one before.
+ABLATION: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("our comparison levels only", ("levels",)),
+    ("+ full-name occurrences, name counts", ("name occurrences", "name counts")),
+    ("+ sources, fields present", ("sources", "fields present")),
+    ("+ candidate degree", ("candidate degree",)),
+    ("+ agreements, similarities", ("agreements", "similarities")),
+    ("+ our clusters (all features)", ("our clusters",)),
+)
+
+
+def _classify(
+    table: npt.NDArray[np.float64], same: npt.NDArray[np.bool_], fold: IntArray
+) -> npt.NDArray[np.float64]:
+    """Out-of-fold match probabilities from gradient-boosted trees trained on the truth."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    table = _pair_table(features, predicted, occurrences, left, right, gamma)
-    same = labels[left] == labels[right]
-    fold = labels[np.minimum(left, right)] % 2
-    probability = np.zeros(len(left))
+    probability = np.zeros(len(table))
     for k in (0, 1):
         # Regularized: with 63 leaves and no minimum leaf size one fold's model came out much worse
         # than the other's (1,143 wrong pairs accepted against 461), and the bound moved by 0.012.
@@ -173,13 +204,41 @@ def _supervised(
         )
         model.fit(table[fold != k], same[fold != k])
         probability[fold == k] = model.predict_proba(table[fold == k])[:, 1]
+    return probability
+
+
+def _supervised(
+    features: Features, labels: npt.NDArray[np.int64], predicted: npt.NDArray[np.int64],
+    occurrences: IntArray, left: IntArray, right: IntArray, gamma: npt.NDArray[np.int8],
+    *, ablation: bool = False,
+) -> None:
+    table = _pair_table(features, predicted, occurrences, left, right, gamma)
+    same = labels[left] == labels[right]
+    fold = labels[np.minimum(left, right)] % 2
+    cannot = cannot_link(DEFAULT_COMPARISONS, gamma)
+    thresholds = (0.5, 0.6, 0.7, 0.8, 0.9)
+
+    def scores(probability: npt.NDArray[np.float64], minimum: float) -> Scores:
+        clustered = cluster_pairs(features.n, left, right, probability, threshold=minimum, cannot_link=cannot)
+        return pairwise_scores(clustered.labels, labels)
+
     print(f"supervised bound over {len(left):,} candidate pairs, {table.shape[1]} features per pair "
           "(trained on the truth, two folds by person):")
-    cannot = cannot_link(DEFAULT_COMPARISONS, gamma)
-    for minimum in (0.5, 0.6, 0.7, 0.8, 0.9):
-        clustered = cluster_pairs(features.n, left, right, probability, threshold=minimum, cannot_link=cannot)
-        s = pairwise_scores(clustered.labels, labels)
+    probability = _classify(table, same, fold)
+    for minimum in thresholds:
+        s = scores(probability, minimum)
         print(f"  accept p >= {minimum:.1f}: P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}")
+    if not ablation:
+        return
+    print("which features the bound needs (the same classifier on growing feature sets; best threshold):")
+    groups = _feature_groups(gamma.shape[1])
+    assert sum(map(len, groups.values())) == table.shape[1], "feature groups out of step with _pair_table"
+    columns: list[int] = []
+    for label, added in ABLATION:
+        columns += [c for name in added for c in groups[name]]
+        probability = _classify(table[:, columns], same, fold)
+        best, at = max((scores(probability, m).f1, m) for m in thresholds)
+        print(f"  {label:<40} {len(columns):>2} features: F1 {best:.4f} (p >= {at:.1f})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ceiling", action="store_true", help="also estimate the best reachable F1")
     parser.add_argument(
         "--supervised", action="store_true", help="also train a classifier on the truth (an upper bound)"
+    )
+    parser.add_argument(
+        "--ablation", action="store_true",
+        help="with --supervised: retrain on growing feature sets, to show which information the bound uses",
     )
     args = parser.parse_args(argv)
     result = dedupe([str(args.data_dir / "erp.csv"), str(args.data_dir / "shopify.csv")])
@@ -225,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.ceiling:
         _ceiling(features, labels, occurrences, cl, cr, g)
     if args.supervised:
-        _supervised(features, labels, predicted.astype(np.int64), occurrences_by_record, cl, cr, g)
+        _supervised(
+            features, labels, predicted.astype(np.int64), occurrences_by_record, cl, cr, g, ablation=args.ablation
+        )
     return 0
 
 
