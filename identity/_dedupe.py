@@ -184,6 +184,8 @@ def dedupe(
         threshold = SUPERVISED_THRESHOLD if labels else DEFAULT_THRESHOLD
     if not 0.0 < threshold < 1.0:
         raise ConfigurationError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ConfigurationError(f"workers must be a whole number of at least 1, got {workers!r}")
     region = _check_region(region)
     clock = _Clock(progress)
     clock.stage("read")

@@ -112,6 +112,9 @@ def test_supervised_scoring_from_labelled_pairs() -> None:
 def test_bad_options_are_clear_errors() -> None:
     with pytest.raises(ConfigurationError, match="threshold"):
         identity.dedupe({"erp": ERP}, threshold=0)
+    for workers in (0, -1, 1.5, True):
+        with pytest.raises(ConfigurationError, match="workers must be a whole number"):
+            identity.dedupe({"erp": ERP}, workers=workers)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="no input"):
         identity.dedupe([])
     with pytest.raises(InputError, match="unsupported input"):
