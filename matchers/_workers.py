@@ -1,13 +1,14 @@
 """Work a second process does while this one goes on (private).
 
-Two kinds:
-
-- :func:`e164_groups`, :func:`email_keys` and :func:`address_parts` import only the normalizers (no pyarrow, no numpy work),
-  take and return plain lists, and are the same functions the single-process path calls, so the result
-  does not depend on the number of workers;
-- :func:`background` runs any function on arguments the child *inherits* through ``fork`` instead of
-  receiving them pickled, for work on the whole feature table (comparing the random pairs that estimate
-  u while the main process blocks and compares the candidates). Only the result travels back.
+- :func:`e164_groups`, :func:`email_keys` and :func:`address_parts` normalise one column's distinct
+  values. They use only the normalizers on plain lists and are the same functions the single-process
+  path calls, so the result does not depend on the number of workers.
+- :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: e-mails, phones,
+  then address slices taken from a :class:`Chunks` from the front while this process takes them from
+  the back.
+- :func:`background` runs a function on arguments the child *inherits* through ``fork`` instead of
+  receiving them pickled (:func:`normalise` on the column values; ``compare_all`` on the random pairs
+  that estimate u while this process blocks and compares the candidates). Only the result travels back.
 """
 
 from __future__ import annotations
