@@ -161,9 +161,10 @@ def dedupe(
     labels : sequence of (source_a, id_a, source_b, id_b, is_match), optional
         Labelled pairs: scoring becomes supervised (logistic regression) instead of EM.
     workers : int, optional
-        Processes to use (default: 2 when the machine has 2 or more cores). With 2, a second process
-        normalises phones and emails, then compares the random pairs that estimate u while this one
-        blocks. The result does not depend on it.
+        Processes to use (default: 2 when the machine has 2 or more cores). With 2 (and at least
+        ``matchers.features.PARALLEL_MIN_RECORDS`` records), a second process normalises phones and
+        e-mails and shares the address lines while this one parses names, then compares the random
+        pairs that estimate u while this one blocks. The result does not depend on it.
     progress : callable, optional
         Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
 
