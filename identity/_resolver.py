@@ -45,13 +45,13 @@ from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from identity._exceptions import ConfigurationError, InputError, InsufficientQuery, NotFittedError
 from identity._privacy import mask_email, mask_phone, mask_text
 from identity._records import CustomerRecord
+from matchers._workers import bare_local
 from matchers.comparisons import Comparison, cannot_link, compare_all
 from matchers.features import (
     MAX_EMAILS,
     MAX_NICKNAME_GROUPS,
     MAX_PHONES,
     Features,
-    _bare_local,
     _exact_many,
     _first_token_many,
     _split_suffix,
@@ -953,7 +953,7 @@ class Resolver:
                 "first_tf": 0.0,
                 "email": _padded(emails, MAX_EMAILS),
                 "email_local": _padded(
-                    [code("email_local", _bare_local(e)) for e in r.emails[:MAX_EMAILS]], MAX_EMAILS
+                    [code("email_local", bare_local(e)) for e in r.emails[:MAX_EMAILS]], MAX_EMAILS
                 ),
                 "phone": _padded(r.phones[:MAX_PHONES], MAX_PHONES),
                 "cluster": -1,

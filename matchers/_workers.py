@@ -1,11 +1,11 @@
 """Work a second process does while this one goes on (private).
 
 - :func:`e164_groups`, :func:`email_keys` and :func:`address_parts` normalise one column's distinct
-  values. They use only the normalizers on plain lists and are the same functions the single-process
-  path calls, so the result does not depend on the number of workers.
-- :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: e-mails, phones,
-  then address slices taken from a :class:`Chunks` from the front while this process takes them from
-  the back.
+  values with the normalizers, on plain lists. The single-process path calls the same functions, so the
+  result does not depend on the number of workers.
+- :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: the e-mails,
+  then slices of the phones and of the address lines taken from the front of two :class:`Chunks` while
+  the main process, done with names and postcodes, takes them from the back.
 - :func:`background` runs a function on arguments the child *inherits* through ``fork`` instead of
   receiving them pickled (:func:`normalise` on the column values; ``compare_all`` on the random pairs
   that estimate u while this process blocks and compares the candidates). Only the result travels back.
@@ -13,19 +13,36 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
+from matchers._columns import Codes, _remap
 from normalizers import address as _address
 from normalizers import email as _email
 from normalizers import phone as _phone
 
-__all__ = ["Chunks", "address_parts", "background", "can_fork", "e164_groups", "email_keys", "normalise"]
+__all__ = [
+    "Chunks",
+    "Normalised",
+    "address_parts",
+    "background",
+    "bare_local",
+    "can_fork",
+    "e164_groups",
+    "email_keys",
+    "join_slices",
+    "normalise",
+    "phone_slices",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,17 +130,82 @@ class Chunks(Generic[T]):
         return [value for k in range(len(self.parts)) for value in joined[k]]
 
 
+_SEPARATORS = str.maketrans("", "", "._-")
+
+
+def bare_local(key: str | None) -> str | None:
+    """The local part of an e-mail match key without separators and ``+tag`` (``john_smith+shop``
+    and ``john.smith`` both give ``johnsmith``); None if nothing is left."""
+    if key is None:
+        return None
+    bare = key.rpartition("@")[0].partition("+")[0].translate(_SEPARATORS)
+    return bare or None
+
+
+#: Distinct phone strings per slice of the shared phone work.
+PHONE_SLICE = 8_000
+
+
+def phone_slices(
+    tasks: Sequence[tuple[str | None, list[str | None]]], size: int = PHONE_SLICE
+) -> list[tuple[str | None, list[str | None]]]:
+    """Cut each ``(region, values)`` task of :func:`e164_groups` into pieces of at most ``size`` values."""
+    return [
+        (group, values[k : k + size]) for group, values in tasks for k in range(0, max(len(values), 1), size)
+    ]
+
+
+def join_slices(
+    tasks: Sequence[tuple[str | None, list[str | None]]],
+    results: Sequence[list[str | None]],
+    size: int = PHONE_SLICE,
+) -> list[list[str | None]]:
+    """Put the per-piece results of :func:`phone_slices` back together, one list per task."""
+    out: list[list[str | None]] = []
+    pieces = iter(results)
+    for _, values in tasks:
+        joined: list[str | None] = []
+        for _ in range(0, max(len(values), 1), size):
+            joined += next(pieces)
+        out.append(joined)
+    return out
+
+
+@dataclass
+class Normalised:
+    """What the worker hands back from :func:`normalise`."""
+
+    email_codes: Codes  # per distinct raw e-mail string (-1: not an e-mail)
+    email_vocab: list[str]
+    email_local_codes: Codes  # per ``email_vocab`` entry
+    email_local_vocab: list[str]
+    phones: dict[int, list[list[str | None]]]  # the phone slices the worker took
+    addresses: dict[int, list[tuple[str | None, str | None]]]  # the address slices the worker took
+
+
 def normalise(
     emails: list[str | None],
-    phones: Sequence[tuple[str | None, list[str | None]]],
+    phones: Chunks[tuple[str | None, list[str | None]]] | None,
     default_region: str,
     addresses: Chunks[str | None] | None,
-) -> tuple[list[str | None], list[list[str | None]], dict[int, list[tuple[str | None, str | None]]]]:
-    """The worker's share of :func:`matchers.features.build_features`: e-mail keys, E.164 of the phone
-    groups, then address slices from the front (this process takes them from the back meanwhile)."""
-    keys = email_keys(emails)
-    numbers = e164_groups(phones, default_region)
-    return keys, numbers, addresses.run_front(address_parts) if addresses is not None else {}
+) -> Normalised:
+    """The worker's share of :func:`matchers.features.build_features`: the e-mails, coded; then phone
+    slices and address slices from the front, while the main process takes them from the back.
+
+    Pure Python and numpy on values prepared before the fork (no Arrow in the child).
+    """
+    email_codes, email_vocab = _remap(np.arange(len(emails), dtype=np.int64), email_keys(emails))
+    local_codes, local_vocab = _remap(
+        np.arange(len(email_vocab), dtype=np.int64), [bare_local(v) for v in email_vocab]
+    )
+    return Normalised(
+        email_codes,
+        email_vocab,
+        local_codes,
+        local_vocab,
+        phones.run_front(functools.partial(e164_groups, default_region=default_region)) if phones else {},
+        addresses.run_front(address_parts) if addresses is not None else {},
+    )
 
 
 def can_fork() -> bool:

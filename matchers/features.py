@@ -7,6 +7,7 @@ arrays of codes that blocking and comparisons index by record number.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,6 @@ from matchers import _workers
 from matchers._columns import (
     Codes,
     GroupedUniques,
-    _remap,
     encode,
     encode_grouped,
     group_uniques,
@@ -172,8 +172,9 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     region : str
         Default region for phone numbers and postcodes of records without a country.
     workers : int
-        With 2 or more (and a large input, on a platform that can fork), phones, emails and address
-        lines are normalised in a second process while this one does names. The result is the same
+        With 2 or more (and a large input, on a platform that can fork), a second process normalises
+        the e-mails while this one does names and postcodes; then both take slices of the phones and
+        the address lines until none is left. The result is the same
         for any number of workers.
 
     Examples
@@ -201,40 +202,49 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     emails_in = _emails_prepare(table, stats)
     phones_in = _phones_prepare(table, country, regions, stats)
     addresses_in = _addresses_prepare(_column(table, "address"))
-    # The second process normalises e-mails and phones, then joins this one on the address lines.
+    # A second process codes the e-mails, then takes slices of the phones and address lines from the
+    # front while this one, done with names and postcodes, takes them from the back.
     with _workers.background(
         _workers.normalise,
         emails_in.raw if emails_in is not None else [],
-        phones_in.grouped.tasks if phones_in is not None else [],
+        phones_in.chunks if phones_in is not None else None,
         region,
         addresses_in.chunks if addresses_in is not None else None,
         enabled=workers >= 2 and n >= PARALLEL_MIN_RECORDS,
     ) as worker:
         first, last, first_vocab, last_vocab, suffix, suffix_vocab = _names(table, n)
-        mine = addresses_in.chunks.run_back(_workers.address_parts) if addresses_in is not None else {}
-        email_keys, phone_numbers, theirs = worker()
-    first_group_table, group_names = _nickname_groups_named(first_vocab)
+        first_group_table, group_names = _nickname_groups_named(first_vocab)
+        phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
+        first_as_last = _translate(first, first_vocab, last_vocab)
+        last_as_first = _translate(last, last_vocab, first_vocab)
+        postcode_col = _column(table, "postcode")
+
+        def _postcodes(values: list[str | None], group: str | None) -> list[str | None]:
+            return _address.normalize_postcode_many(values, country=group or region)
+
+        postcode, postcode_vocab = encode_grouped(
+            postcode_col if postcode_col is not None else _nulls(n), country, regions, _postcodes
+        )
+        my_addresses = (
+            addresses_in.chunks.run_back(_workers.address_parts) if addresses_in is not None else {}
+        )
+        my_phones = (
+            phones_in.chunks.run_back(functools.partial(_workers.e164_groups, default_region=region))
+            if phones_in is not None
+            else {}
+        )
+        coded = worker()
     first_groups = first_group_table[first]
     initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
     first_initial = initials[first]
-    phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
     last_phonetic = np.append(phon_lookup, np.int32(-1))[last]
-    first_as_last = _translate(first, first_vocab, last_vocab)
-    last_as_first = _translate(last, last_vocab, first_vocab)
     last_tf = _term_frequency(last, len(last_vocab))
     first_tf = _term_frequency(first, len(first_vocab))
-    house, street, street_vocab, house_vocab = _addresses_finish(n, addresses_in, mine, theirs)
-    email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_in, email_keys)
-    phone = _phones_finish(n, phones_in, phone_numbers)
-
-    postcode_col = _column(table, "postcode")
-
-    def _postcodes(values: list[str | None], group: str | None) -> list[str | None]:
-        return _address.normalize_postcode_many(values, country=group or region)
-
-    postcode, postcode_vocab = encode_grouped(
-        postcode_col if postcode_col is not None else _nulls(n), country, regions, _postcodes
+    house, street, street_vocab, house_vocab = _addresses_finish(
+        n, addresses_in, my_addresses, coded.addresses
     )
+    email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_in, coded)
+    phone = _phones_finish(n, phones_in, my_phones, coded.phones)
     city_col = _column(table, "city")
     city, city_vocab = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
     dob_col = _column(table, "date_of_birth")
@@ -445,19 +455,18 @@ def _emails_prepare(table: pa.Table, stats: dict[str, int]) -> _Emails | None:
 
 
 def _emails_finish(
-    n: int, emails: _Emails | None, keys: list[str | None]
+    n: int, emails: _Emails | None, coded: _workers.Normalised
 ) -> tuple[npt.NDArray[np.int32], list[str], npt.NDArray[np.int32], list[str]]:
     matrix = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
     local = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
     if emails is None:
         return matrix, [], local, []
-    codes, vocab = _remap(emails.indices, keys)
+    codes = np.append(coded.email_codes, np.int32(-1))[emails.indices]
     matrix[emails.row, emails.slot] = codes
     # "Same local part" ignores separators and +tags: john.smith@x ~ john_smith+shop@y.
-    local_lookup, local_vocab = encode([_bare_local(v) for v in vocab])
-    local[emails.row, emails.slot] = np.append(local_lookup, np.int32(-1))[codes]
+    local[emails.row, emails.slot] = np.append(coded.email_local_codes, np.int32(-1))[codes]
     _compact(matrix, local)
-    return matrix, vocab, local, local_vocab
+    return matrix, coded.email_vocab, local, coded.email_local_vocab
 
 
 @dataclass
@@ -465,26 +474,33 @@ class _Phones:
     row: IntArray
     slot: IntArray
     grouped: GroupedUniques
+    chunks: _workers.Chunks[tuple[str | None, list[str | None]]]
 
 
 def _phones_prepare(
     table: pa.Table, country: Codes, regions: Sequence[str | None], stats: dict[str, int]
 ) -> _Phones | None:
-    """The distinct phone strings per country (each is parsed once) and where each record's values go."""
+    """The distinct phone strings per country (each is parsed once), in slices for the two processes."""
     col = _column(table, "phone")
     if col is None:
         return None
     flat, row, slot = _flatten(col, MAX_PHONES, stats, "phone")
-    return _Phones(row, slot, group_uniques(flat, country[row], regions))
+    grouped = group_uniques(flat, country[row], regions)
+    slices = _workers.phone_slices(grouped.tasks)
+    return _Phones(row, slot, grouped, _workers.Chunks(slices, len(slices)))
 
 
-def _phones_finish(n: int, phones: _Phones | None, numbers: list[list[str | None]]) -> npt.NDArray[np.int64]:
+def _phones_finish(
+    n: int, phones: _Phones | None, *done: dict[int, list[list[str | None]]]
+) -> npt.NDArray[np.int64]:
     matrix = np.full((n, MAX_PHONES), -1, dtype=np.int64)
     if phones is None:
         return matrix
-    codes, vocab = phones.grouped.resolve(numbers)
-    values = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
-    matrix[phones.row, phones.slot] = values[codes]
+    codes, vocab = phones.grouped.resolve(
+        _workers.join_slices(phones.grouped.tasks, phones.chunks.merge(*done))
+    )
+    numbers = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
+    matrix[phones.row, phones.slot] = numbers[codes]
     _compact(matrix)
     # The same number twice in one record (Phone1 == Cellular) is one piece of evidence.
     s = np.sort(matrix, axis=1)
@@ -493,14 +509,6 @@ def _phones_finish(n: int, phones: _Phones | None, numbers: list[list[str | None
     s[dup] = -1
     matrix[:] = -np.sort(-s, axis=1)
     return matrix
-
-
-_SEPARATORS = str.maketrans("", "", "._-")
-
-
-def _bare_local(key: str) -> str | None:
-    bare = key.rpartition("@")[0].partition("+")[0].translate(_SEPARATORS)
-    return bare or None
 
 
 def _flatten(

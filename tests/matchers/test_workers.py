@@ -44,3 +44,28 @@ def test_an_error_in_the_worker_reaches_the_caller() -> None:
 
     with background(fail) as result, pytest.raises(ValueError, match="in the worker"):
         result()
+
+
+def test_phone_slices_join_back_into_their_tasks() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from matchers._workers import join_slices, phone_slices
+
+    tasks_strategy = st.lists(
+        st.tuples(
+            st.sampled_from([None, "US", "GB"]),
+            st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=25),
+        ),
+        max_size=6,
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(tasks_strategy, st.integers(1, 7))
+    def check(tasks: list[tuple[str | None, list[str | None]]], size: int) -> None:
+        pieces = phone_slices(tasks, size)
+        assert all(len(values) <= size for _, values in pieces)
+        # Each piece keeps its task's region; stand in for E.164 with the values themselves.
+        assert join_slices(tasks, [values for _, values in pieces], size) == [values for _, values in tasks]
+
+    check()
