@@ -1,11 +1,11 @@
 """Work a second process does while this one goes on (private).
 
-- :func:`e164_groups`, :func:`email_keys` and :func:`address_parts` normalise one column's distinct
-  values with the normalizers, on plain lists. The single-process path calls the same functions, so the
-  result does not depend on the number of workers.
+- :func:`e164_groups`, :func:`email_keys`, :func:`address_parts` and :func:`name_parts` normalise one
+  column's distinct values with the normalizers, on plain lists. The single-process path calls the same
+  functions, so the result does not depend on the number of workers.
 - :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: the e-mails,
-  then slices of the phones and of the address lines taken from the front of two :class:`Chunks` while
-  the main process, done with names and postcodes, takes them from the back.
+  then slices of the phones, address lines and full names taken from the front of :class:`Chunks`
+  while the main process, done with postcodes, takes them from the back.
 - :func:`background` runs a function on arguments the child *inherits* through ``fork`` instead of
   receiving them pickled (:func:`normalise` on the column values; ``compare_all`` on the random pairs
   that estimate u while this process blocks and compares the candidates). Only the result travels back.
@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from matchers._columns import Codes, _remap
 from normalizers import address as _address
 from normalizers import email as _email
+from normalizers import name as _name
 from normalizers import phone as _phone
 
 __all__ = [
@@ -38,10 +40,14 @@ __all__ = [
     "bare_local",
     "can_fork",
     "e164_groups",
+    "e164_numbers",
     "email_keys",
     "join_slices",
+    "name_parts",
     "normalise",
+    "pack_strings",
     "phone_slices",
+    "unpack_strings",
 ]
 
 T = TypeVar("T")
@@ -58,6 +64,17 @@ def e164_groups(
 def email_keys(values: list[str | None]) -> list[str | None]:
     """Email match keys."""
     return _email.match_key_many(values)
+
+
+def name_parts(values: Sequence[str | None]) -> list[tuple[str | None, str | None]]:
+    """First name and last name (with its suffix: ``davis jr``) of each full name; None where none."""
+    out: list[tuple[str | None, str | None]] = []
+    for p in _name.parse_full_name_many(values):
+        if p is None:
+            out.append((None, None))
+        else:
+            out.append((p.first, f"{p.last} {p.suffix}" if p.last and p.suffix else p.last))
+    return out
 
 
 def address_parts(values: Sequence[str | None]) -> list[tuple[str | None, str | None]]:
@@ -155,20 +172,48 @@ def phone_slices(
     ]
 
 
+def e164_numbers(
+    pieces: Sequence[tuple[str | None, list[str | None]]], default_region: str
+) -> list[npt.NDArray[np.int64]]:
+    """:func:`e164_groups` as numbers: the E.164 digits of each value as an int64, -1 where none.
+
+    Arrays travel back from the worker far faster than lists of strings.
+    """
+    return [
+        np.array([int(key[1:]) if key else -1 for key in keys], dtype=np.int64)
+        for keys in e164_groups(pieces, default_region)
+    ]
+
+
 def join_slices(
     tasks: Sequence[tuple[str | None, list[str | None]]],
-    results: Sequence[list[str | None]],
+    results: Sequence[npt.NDArray[np.int64]],
     size: int = PHONE_SLICE,
-) -> list[list[str | None]]:
-    """Put the per-piece results of :func:`phone_slices` back together, one list per task."""
-    out: list[list[str | None]] = []
+) -> list[npt.NDArray[np.int64]]:
+    """Put the per-piece results of :func:`phone_slices` back together, one array per task."""
+    out: list[npt.NDArray[np.int64]] = []
     pieces = iter(results)
     for _, values in tasks:
-        joined: list[str | None] = []
-        for _ in range(0, max(len(values), 1), size):
-            joined += next(pieces)
-        out.append(joined)
+        out.append(np.concatenate([next(pieces) for _ in range(0, max(len(values), 1), size)]))
     return out
+
+
+def pack_strings(values: list[str]) -> str | list[str]:
+    r"""One string for a list of strings without line breaks (it pickles as one block, not one object
+    per value); the list itself otherwise. :func:`unpack_strings` reverses it.
+
+    >>> pack_strings(["a@x.com", "b@y.com"]), unpack_strings(pack_strings(["a@x.com", "b@y.com"]))
+    ('a@x.com\nb@y.com', ['a@x.com', 'b@y.com'])
+    >>> unpack_strings(pack_strings([])), pack_strings(["odd\nvalue"])
+    ([], ['odd\nvalue'])
+    """
+    joined = "\n".join(values)
+    return joined if values and joined.count("\n") == len(values) - 1 else values
+
+
+def unpack_strings(packed: str | list[str]) -> list[str]:
+    """The list :func:`pack_strings` was given."""
+    return packed.split("\n") if isinstance(packed, str) else packed
 
 
 @dataclass
@@ -176,11 +221,12 @@ class Normalised:
     """What the worker hands back from :func:`normalise`."""
 
     email_codes: Codes  # per distinct raw e-mail string (-1: not an e-mail)
-    email_vocab: list[str]
+    email_vocab: str | list[str]  # packed (see pack_strings)
     email_local_codes: Codes  # per ``email_vocab`` entry
-    email_local_vocab: list[str]
-    phones: dict[int, list[list[str | None]]]  # the phone slices the worker took
+    email_local_vocab: str | list[str]  # packed
+    phones: dict[int, list[npt.NDArray[np.int64]]]  # the phone slices the worker took (E.164 digits)
     addresses: dict[int, list[tuple[str | None, str | None]]]  # the address slices the worker took
+    names: dict[int, list[tuple[str | None, str | None]]]  # the full-name slices the worker took
 
 
 def normalise(
@@ -188,9 +234,11 @@ def normalise(
     phones: Chunks[tuple[str | None, list[str | None]]] | None,
     default_region: str,
     addresses: Chunks[str | None] | None,
+    names: Chunks[str | None] | None,
 ) -> Normalised:
-    """The worker's share of :func:`matchers.features.build_features`: the e-mails, coded; then phone
-    slices and address slices from the front, while the main process takes them from the back.
+    """The worker's share of :func:`matchers.features.build_features`: the e-mails, coded; then slices
+    of the phones, the address lines and the full names from the front, while the main process takes
+    them from the back (in the opposite order of kinds, so the two meet once).
 
     Pure Python and numpy on values prepared before the fork (no Arrow in the child).
     """
@@ -200,11 +248,12 @@ def normalise(
     )
     return Normalised(
         email_codes,
-        email_vocab,
+        pack_strings(email_vocab),
         local_codes,
-        local_vocab,
-        phones.run_front(functools.partial(e164_groups, default_region=default_region)) if phones else {},
+        pack_strings(local_vocab),
+        phones.run_front(functools.partial(e164_numbers, default_region=default_region)) if phones else {},
         addresses.run_front(address_parts) if addresses is not None else {},
+        names.run_front(name_parts) if names is not None else {},
     )
 
 

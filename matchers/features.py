@@ -173,8 +173,8 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
         Default region for phone numbers and postcodes of records without a country.
     workers : int
         With 2 or more (and a large input, on a platform that can fork), a second process normalises
-        the e-mails while this one does names and postcodes; then both take slices of the phones and
-        the address lines until none is left. The result is the same
+        the e-mails while this one does postcodes; then both take slices of the phones, address lines
+        and full names until none is left. The result is the same
         for any number of workers.
 
     Examples
@@ -202,21 +202,18 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     emails_in = _emails_prepare(table, stats)
     phones_in = _phones_prepare(table, country, regions, stats)
     addresses_in = _addresses_prepare(_column(table, "address"))
-    # A second process codes the e-mails, then takes slices of the phones and address lines from the
-    # front while this one, done with names and postcodes, takes them from the back.
+    first_arr, last_arr, full_names = _names_prepare(table, n)
+    # A second process codes the e-mails, then takes slices of the phones, address lines and full names
+    # from the front while this one, done with postcodes, takes them from the back.
     with _workers.background(
         _workers.normalise,
         emails_in.raw if emails_in is not None else [],
         phones_in.chunks if phones_in is not None else None,
         region,
         addresses_in.chunks if addresses_in is not None else None,
+        full_names.chunks if full_names is not None else None,
         enabled=workers >= 2 and n >= PARALLEL_MIN_RECORDS,
     ) as worker:
-        first, last, first_vocab, last_vocab, suffix, suffix_vocab = _names(table, n)
-        first_group_table, group_names = _nickname_groups_named(first_vocab)
-        phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
-        first_as_last = _translate(first, first_vocab, last_vocab)
-        last_as_first = _translate(last, last_vocab, first_vocab)
         postcode_col = _column(table, "postcode")
 
         def _postcodes(values: list[str | None], group: str | None) -> list[str | None]:
@@ -225,15 +222,23 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
         postcode, postcode_vocab = encode_grouped(
             postcode_col if postcode_col is not None else _nulls(n), country, regions, _postcodes
         )
+        my_names = full_names.chunks.run_back(_workers.name_parts) if full_names is not None else {}
         my_addresses = (
             addresses_in.chunks.run_back(_workers.address_parts) if addresses_in is not None else {}
         )
         my_phones = (
-            phones_in.chunks.run_back(functools.partial(_workers.e164_groups, default_region=region))
+            phones_in.chunks.run_back(functools.partial(_workers.e164_numbers, default_region=region))
             if phones_in is not None
             else {}
         )
         coded = worker()
+    first, last, first_vocab, last_vocab, suffix, suffix_vocab = _names_finish(
+        first_arr, last_arr, full_names, my_names, coded.names
+    )
+    first_group_table, group_names = _nickname_groups_named(first_vocab)
+    phon_lookup, phonetic_vocab = encode(last_vocab, _name.phonetic_keys_many)
+    first_as_last = _translate(first, first_vocab, last_vocab)
+    last_as_first = _translate(last, last_vocab, first_vocab)
     first_groups = first_group_table[first]
     initials = np.array([ord(v[0]) if v else -1 for v in first_vocab] + [-1], dtype=np.int32)
     first_initial = initials[first]
@@ -323,27 +328,52 @@ def _exact_many(values: list[str | None]) -> list[str | None]:
     return out
 
 
-def _names(table: pa.Table, n: int) -> tuple[Codes, Codes, list[str], list[str], Codes, list[str]]:
-    """First and last names (taken from ``full_name`` where both are empty) and name suffixes."""
+#: Slices the distinct full names are parsed in, taken by both processes.
+NAME_CHUNKS = 32
+
+
+@dataclass
+class _FullNames:
+    rows: IntArray  # records whose first and last name are both empty: names come from ``full_name``
+    indices: IntArray  # per such record, its distinct full name (-1: none)
+    chunks: _workers.Chunks[str | None]
+
+
+def _names_prepare(table: pa.Table, n: int) -> tuple[pa.Array, pa.Array, _FullNames | None]:
+    """First and last name columns, and the full names to parse where both are empty."""
     first_col = _column(table, "first_name")
     last_col = _column(table, "last_name")
     full_col = _column(table, "full_name")
     first_arr = to_string_array(first_col if first_col is not None else _nulls(n))
     last_arr = to_string_array(last_col if last_col is not None else _nulls(n))
-    if full_col is not None:
-        need = pc.and_(pc.is_null(first_arr), pc.is_null(last_arr))
-        need_rows = np.flatnonzero(need.to_numpy(zero_copy_only=False))
-        if len(need_rows):
-            full_values = to_string_array(full_col).take(pa.array(need_rows)).to_pylist()
-            parsed = _name.parse_full_name_many(full_values)
-            firsts = first_arr.to_pylist()
-            lasts = last_arr.to_pylist()
-            for row, p in zip(need_rows.tolist(), parsed, strict=True):
-                if p is not None:
-                    firsts[row] = p.first
-                    lasts[row] = f"{p.last} {p.suffix}" if p.last and p.suffix else p.last
-            first_arr = pa.array(firsts, pa.string())
-            last_arr = pa.array(lasts, pa.string())
+    if full_col is None:
+        return first_arr, last_arr, None
+    need = pc.and_(pc.is_null(first_arr), pc.is_null(last_arr))
+    rows = np.flatnonzero(need.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return first_arr, last_arr, None
+    dictionary = to_string_array(full_col).take(pa.array(rows)).dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    distinct: list[str | None] = dictionary.dictionary.to_pylist()
+    return first_arr, last_arr, _FullNames(rows, indices, _workers.Chunks(distinct, NAME_CHUNKS))
+
+
+def _names_finish(
+    first_arr: pa.Array,
+    last_arr: pa.Array,
+    full: _FullNames | None,
+    *done: dict[int, list[tuple[str | None, str | None]]],
+) -> tuple[Codes, Codes, list[str], list[str], Codes, list[str]]:
+    """First and last names (taken from ``full_name`` where both are empty) and name suffixes, coded."""
+    if full is not None:
+        parts = full.chunks.merge(*done)
+        firsts = first_arr.to_pylist()
+        lasts = last_arr.to_pylist()
+        for row, k in zip(full.rows.tolist(), full.indices.tolist(), strict=True):
+            if k >= 0:
+                firsts[row], lasts[row] = parts[k]
+        first_arr = pa.array(firsts, pa.string())
+        last_arr = pa.array(lasts, pa.string())
     first, first_vocab = encode(first_arr, _first_token_many)
     raw_last, raw_vocab = encode(last_arr, _name.fold_many)
     split = [_split_suffix(v) for v in raw_vocab]
@@ -466,7 +496,12 @@ def _emails_finish(
     # "Same local part" ignores separators and +tags: john.smith@x ~ john_smith+shop@y.
     local[emails.row, emails.slot] = np.append(coded.email_local_codes, np.int32(-1))[codes]
     _compact(matrix, local)
-    return matrix, coded.email_vocab, local, coded.email_local_vocab
+    return (
+        matrix,
+        _workers.unpack_strings(coded.email_vocab),
+        local,
+        _workers.unpack_strings(coded.email_local_vocab),
+    )
 
 
 @dataclass
@@ -491,16 +526,17 @@ def _phones_prepare(
 
 
 def _phones_finish(
-    n: int, phones: _Phones | None, *done: dict[int, list[list[str | None]]]
+    n: int, phones: _Phones | None, *done: dict[int, list[npt.NDArray[np.int64]]]
 ) -> npt.NDArray[np.int64]:
     matrix = np.full((n, MAX_PHONES), -1, dtype=np.int64)
     if phones is None:
         return matrix
-    codes, vocab = phones.grouped.resolve(
-        _workers.join_slices(phones.grouped.tasks, phones.chunks.merge(*done))
-    )
-    numbers = np.array([int(v[1:]) for v in vocab] + [-1], dtype=np.int64)
-    matrix[phones.row, phones.slot] = numbers[codes]
+    grouped = phones.grouped
+    per_task = _workers.join_slices(grouped.tasks, phones.chunks.merge(*done))
+    numbers = np.full(grouped.size, -1, dtype=np.int64)  # per distinct (country, text)
+    for slots, values in zip(grouped.slots, per_task, strict=True):
+        numbers[slots] = values
+    matrix[phones.row, phones.slot] = numbers[grouped.inverse]
     _compact(matrix)
     # The same number twice in one record (Phone1 == Cellular) is one piece of evidence.
     s = np.sort(matrix, axis=1)
