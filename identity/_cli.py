@@ -130,6 +130,10 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         progress.close()
         err.write(f"identity-dedupe: error: {exc}\n")
         return 2
+    except KeyboardInterrupt:
+        progress.close()
+        err.write("identity-dedupe: interrupted (an output file is written whole or not at all)\n")
+        return 130
     progress.close()
     if not args.quiet:
         err.write(_summary(result, write_seconds) + "\n")

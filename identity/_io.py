@@ -12,8 +12,10 @@ file, the row or the column.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -384,18 +386,38 @@ def _stack(tables: list[pa.Table]) -> pa.Table:
 
 
 def write_table(table: pa.Table, path: str | Path) -> None:
-    """Write ``table`` as CSV or Parquet, chosen by the file extension."""
+    """Write ``table`` as CSV or Parquet, chosen by the file extension.
+
+    The file appears whole or not at all: the table is written to a temporary file in the same folder,
+    which then replaces ``path``; an error or an interrupt leaves ``path`` as it was. A target that
+    cannot be written is an :class:`~identity.InputError` naming it.
+
+    >>> import tempfile, pyarrow as pa
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_table(pa.table({"a": [1, 2]}), f"{folder}/out.csv")
+    ...     print(Path(f"{folder}/out.csv").read_text().split(), sorted(p.name for p in Path(folder).iterdir()))
+    ['"a"', '1', '2'] ['out.csv']
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if target.parent and not target.parent.exists():
         raise InputError(f"{target}: the folder {target.parent} does not exist")
-    if suffix in {".parquet", ".pq"}:
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, target)
-    elif suffix == ".csv":
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(table, target)
-    else:
+    if suffix not in {".parquet", ".pq", ".csv"}:
         raise InputError(f"{target}: output must end in .csv or .parquet")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        if suffix == ".csv":
+            import pyarrow.csv as pacsv
+
+            pacsv.write_csv(table, partial)
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+        raise InputError(f"{target}: cannot write it ({reason})") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

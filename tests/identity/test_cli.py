@@ -137,3 +137,35 @@ def test_malformed_values_are_missing_not_fatal(tmp_path: Path) -> None:
     code, err = _run(str(path), "-o", str(out))
     assert code == 0, err
     assert sorted(_clusters(out).values()) == [0, 1, 2]
+
+
+def test_an_output_that_cannot_be_written_exits_2(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, err = _run(str(inputs[0]), "-o", str(blocker / "out.csv"))
+    assert code == 2
+    assert "cannot write it" in err and str(blocker / "out.csv") in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_interrupted_write_leaves_the_old_output_whole(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out.csv"
+    assert _run(*map(str, inputs), "-o", str(out))[0] == 0
+    before = out.read_bytes()
+
+    def half_then_interrupt(table: object, path: Path) -> None:
+        Path(path).write_text("source,source_id\nerp,C0")  # a partial file, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pyarrow.csv.write_csv", half_then_interrupt)
+    code, err = _run(*map(str, inputs), "-o", str(out))
+    assert code == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "erp.csv",
+        "out.csv",
+        "shopify.csv",
+    ]  # no partial file
