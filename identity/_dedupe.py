@@ -19,7 +19,7 @@ from matchers._workers import background
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
 from matchers.clustering import ClusterResult, cluster_pairs
 from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
-from matchers.features import PARALLEL_MIN_RECORDS, Features, build_features, feature_summary
+from matchers.features import Features, build_features, feature_summary, second_process
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
 
 __all__ = ["DEFAULT_THRESHOLD", "SUPERVISED_THRESHOLD", "DedupeResult", "LabelledPair", "dedupe", "link"]
@@ -210,7 +210,7 @@ def dedupe(
         features,
         random_left,
         random_right,
-        enabled=fs is not None and workers >= 2 and features.n >= PARALLEL_MIN_RECORDS,
+        enabled=fs is not None and second_process(workers, features.n),
     ) as random_gamma:
         clock.stage("block")
         index = BlockingIndex(

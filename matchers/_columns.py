@@ -83,6 +83,21 @@ def to_string_array(values: pa.Array | pa.ChunkedArray | Sequence[Any]) -> pa.Ar
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), values)
 
 
+def distinct(
+    values: pa.Array | pa.ChunkedArray | Sequence[Any],
+) -> tuple[npt.NDArray[np.int64], list[str | None]]:
+    """Each value's index into the distinct values (-1 where missing), and the distinct values in order
+    of first appearance.
+
+    >>> indices, values = distinct(["b", "a", None, "b"])
+    >>> indices.tolist(), values
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    dictionary = to_string_array(values).dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return indices, dictionary.dictionary.to_pylist()
+
+
 def encode(
     values: pa.Array | pa.ChunkedArray | Sequence[Any],
     normalize: Callable[[list[str | None]], Sequence[str | None]] | None = None,
@@ -96,10 +111,7 @@ def encode(
     >>> codes.tolist(), vocab
     ([0, 1, -1, 0], ['b', 'a'])
     """
-    arr = to_string_array(values)
-    dictionary = arr.dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    raw: list[str | None] = dictionary.dictionary.to_pylist()
+    indices, raw = distinct(values)
     normed = list(normalize(raw)) if normalize is not None else raw
     return _remap(indices, normed)
 
@@ -151,10 +163,7 @@ def group_uniques(
     values: pa.Array | pa.ChunkedArray | Sequence[Any], groups: Codes, group_names: Sequence[str | None]
 ) -> GroupedUniques:
     """Find the distinct (group, value) combinations of ``values`` (see :class:`GroupedUniques`)."""
-    arr = to_string_array(values)
-    dictionary = arr.dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    raw: list[str | None] = dictionary.dictionary.to_pylist()
+    indices, raw = distinct(values)
     width = len(raw) + 1
     combined = (groups.astype(np.int64) + 1) * width + (indices + 1)
     inverse, uniq = dense_rank(combined)

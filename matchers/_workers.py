@@ -1,7 +1,7 @@
 """Work a second process does while this one goes on (private).
 
-- :func:`e164_groups`, :func:`email_keys`, :func:`address_parts` and :func:`name_parts` normalise one
-  column's distinct values with the normalizers, on plain lists. The single-process path calls the same
+- :func:`e164_numbers`, :func:`address_parts` and :func:`name_parts` normalise slices of one column's
+  distinct values with the normalizers. The single-process path calls the same
   functions, so the result does not depend on the number of workers.
 - :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: the e-mails,
   then slices of the phones, address lines and full names taken from the front of :class:`Chunks`
@@ -39,9 +39,7 @@ __all__ = [
     "background",
     "bare_local",
     "can_fork",
-    "e164_groups",
     "e164_numbers",
-    "email_keys",
     "join_slices",
     "name_parts",
     "normalise",
@@ -52,18 +50,6 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def e164_groups(
-    tasks: Sequence[tuple[str | None, list[str | None]]], default_region: str
-) -> list[list[str | None]]:
-    """E.164 of each value, read in its group's region (``None``: ``default_region``)."""
-    return [_phone.e164_many(values, region=group or default_region) for group, values in tasks]
-
-
-def email_keys(values: list[str | None]) -> list[str | None]:
-    """Email match keys."""
-    return _email.match_key_many(values)
 
 
 def name_parts(values: Sequence[str | None]) -> list[tuple[str | None, str | None]]:
@@ -166,7 +152,7 @@ PHONE_SLICE = 8_000
 def phone_slices(
     tasks: Sequence[tuple[str | None, list[str | None]]], size: int = PHONE_SLICE
 ) -> list[tuple[str | None, list[str | None]]]:
-    """Cut each ``(region, values)`` task of :func:`e164_groups` into pieces of at most ``size`` values."""
+    """Cut each ``(region, distinct phone strings)`` task into pieces of at most ``size`` values."""
     return [
         (group, values[k : k + size]) for group, values in tasks for k in range(0, max(len(values), 1), size)
     ]
@@ -175,14 +161,17 @@ def phone_slices(
 def e164_numbers(
     pieces: Sequence[tuple[str | None, list[str | None]]], default_region: str
 ) -> list[npt.NDArray[np.int64]]:
-    """:func:`e164_groups` as numbers: the E.164 digits of each value as an int64, -1 where none.
+    """E.164 of each value, read in its piece's region (``None``: ``default_region``), as the digits
+    in an int64; -1 where there is none. Arrays travel back from the worker far faster than strings.
 
-    Arrays travel back from the worker far faster than lists of strings.
+    >>> [a.tolist() for a in e164_numbers([("GB", ["020 7946 0958", "n/a"]), (None, ["212-736-5000"])], "US")]
+    [[442079460958, -1], [12127365000]]
     """
-    return [
-        np.array([int(key[1:]) if key else -1 for key in keys], dtype=np.int64)
-        for keys in e164_groups(pieces, default_region)
-    ]
+    out = []
+    for region, values in pieces:
+        keys = _phone.e164_many(values, region=region or default_region)
+        out.append(np.array([int(key[1:]) if key else -1 for key in keys], dtype=np.int64))
+    return out
 
 
 def join_slices(
@@ -242,7 +231,7 @@ def normalise(
 
     Pure Python and numpy on values prepared before the fork (no Arrow in the child).
     """
-    email_codes, email_vocab = _remap(np.arange(len(emails), dtype=np.int64), email_keys(emails))
+    email_codes, email_vocab = _remap(np.arange(len(emails), dtype=np.int64), _email.match_key_many(emails))
     local_codes, local_vocab = _remap(
         np.arange(len(email_vocab), dtype=np.int64), [bare_local(v) for v in email_vocab]
     )
@@ -301,10 +290,10 @@ def background(function: Callable[..., T], *args: Any, enabled: bool = True) -> 
 
     >>> import numpy as np
     >>> with background(np.add, np.arange(3), 10) as result:
-    ...     pass  # this process does other work meanwhile
+    ...     here = np.arange(3) * 2  # this process works on while the other computes
     ...     total = result()
-    >>> total.tolist()
-    [10, 11, 12]
+    >>> total.tolist(), here.tolist()
+    ([10, 11, 12], [0, 2, 4])
     """
     if not (enabled and can_fork()):
         cache: list[T] = []

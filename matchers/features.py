@@ -21,6 +21,7 @@ from matchers import _workers
 from matchers._columns import (
     Codes,
     GroupedUniques,
+    distinct,
     encode,
     encode_grouped,
     group_uniques,
@@ -34,6 +35,17 @@ __all__ = ["MAX_EMAILS", "MAX_NICKNAME_GROUPS", "MAX_PHONES", "Features", "build
 
 #: Inputs with at least this many records use a worker process when ``workers >= 2``.
 PARALLEL_MIN_RECORDS = 20_000
+
+
+def second_process(workers: int, n: int) -> bool:
+    """Whether work on ``n`` records goes partly to a forked second process (see :func:`build_features`).
+
+    >>> second_process(2, 250_000), second_process(1, 250_000), second_process(2, 100)
+    (True, False, False)
+    """
+    return workers >= 2 and n >= PARALLEL_MIN_RECORDS and _workers.can_fork()
+
+
 #: At most this many phones / emails per record take part in matching (further ones are counted).
 MAX_PHONES = 4
 MAX_EMAILS = 3
@@ -212,7 +224,7 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
         region,
         addresses_in.chunks if addresses_in is not None else None,
         full_names.chunks if full_names is not None else None,
-        enabled=workers >= 2 and n >= PARALLEL_MIN_RECORDS,
+        enabled=second_process(workers, n),
     ) as worker:
         postcode_col = _column(table, "postcode")
 
@@ -352,10 +364,8 @@ def _names_prepare(table: pa.Table, n: int) -> tuple[pa.Array, pa.Array, _FullNa
     rows = np.flatnonzero(need.to_numpy(zero_copy_only=False))
     if not len(rows):
         return first_arr, last_arr, None
-    dictionary = to_string_array(full_col).take(pa.array(rows)).dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    distinct: list[str | None] = dictionary.dictionary.to_pylist()
-    return first_arr, last_arr, _FullNames(rows, indices, _workers.Chunks(distinct, NAME_CHUNKS))
+    indices, names = distinct(to_string_array(full_col).take(pa.array(rows)))
+    return first_arr, last_arr, _FullNames(rows, indices, _workers.Chunks(names, NAME_CHUNKS))
 
 
 def _names_finish(
@@ -445,9 +455,7 @@ def _addresses_prepare(col: pa.Array | None) -> _Addresses | None:
     """The distinct address lines (each is parsed once) and each record's index into them."""
     if col is None:
         return None
-    dictionary = to_string_array(col).dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    lines: list[str | None] = dictionary.dictionary.to_pylist()
+    indices, lines = distinct(col)
     return _Addresses(indices, _workers.Chunks(lines, ADDRESS_CHUNKS))
 
 
@@ -479,9 +487,8 @@ def _emails_prepare(table: pa.Table, stats: dict[str, int]) -> _Emails | None:
     if col is None:
         return None
     flat, row, slot = _flatten(col, MAX_EMAILS, stats, "email")
-    dictionary = to_string_array(flat).dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return _Emails(row, slot, indices, dictionary.dictionary.to_pylist())
+    indices, raw = distinct(flat)
+    return _Emails(row, slot, indices, raw)
 
 
 def _emails_finish(

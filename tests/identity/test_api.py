@@ -175,7 +175,6 @@ def test_two_workers_give_the_same_result_as_one(
         tables[name] = table.drop_columns([c for c in table.column_names if c in gone])
     one = identity.dedupe(tables, workers=1)
     # The bundled sample is far below the size at which a second process starts: lower that size.
-    monkeypatch.setattr(identity._dedupe, "PARALLEL_MIN_RECORDS", 0)
     monkeypatch.setattr(matchers.features, "PARALLEL_MIN_RECORDS", 0)
     forked = []
     real_background = identity._dedupe.background
