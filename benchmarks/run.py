@@ -11,7 +11,8 @@ What is measured, and how:
 - **quality**: pairwise precision / recall / F1 and B-cubed F1 of the written clusters against
   ``DIR/truth.csv`` (``source, source_id, person_id``); pairs completeness and reduction ratio of the
   blocking, from an untimed in-process run with the same settings.
-- **Splink** (when the ``bench`` extra is installed and DIR holds ``erp.csv`` + ``shopify.csv``): Splink 4
+- **Splink** (when the ``bench`` extra is installed and DIR holds ``erp.csv`` + ``shopify.csv``, or a FEBRL
+  set from :mod:`benchmarks.febrl`): Splink 4
   on DuckDB in its own process, set up as a competent user would (see ``benchmarks/splink_runner.py``),
   with its threshold tuned on the truth: Splink at its best.
 
@@ -166,7 +167,8 @@ def run_splink_measured(data_dir: Path) -> dict[str, Any] | None:
         import splink  # noqa: F401
     except ImportError:
         return None
-    if not ((data_dir / "erp.csv").exists() and (data_dir / "shopify.csv").exists()):
+    generated = (data_dir / "erp.csv").exists() and (data_dir / "shopify.csv").exists()
+    if not (generated or any(data_dir.glob("febrl*.csv"))):
         return None
     body = (
         "from pathlib import Path\n"

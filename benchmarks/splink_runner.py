@@ -5,6 +5,10 @@ would write after looking at the data (split ``CardName``, lower-case e-mails, d
 block on e-mail, phone and name/postcode combinations, compare with the stock comparisons of
 ``splink.comparison_library``, estimate u by random sampling and m by EM, predict, cluster.
 
+FEBRL directories (:mod:`benchmarks.febrl`) get the same treatment with FEBRL's fields: names with
+term-frequency adjustment, date of birth, social security id, address, postcode and suburb; blocking
+on pairs of names, date of birth and postcode, and on the id and the address alone.
+
 Threshold tuning (:func:`tune_threshold`) uses the truth, so the benchmark reports Splink at its best.
 
 Example::
@@ -66,8 +70,8 @@ class SplinkResult:
     clusters:
         Cluster id per record (aligned with ``keys``), from Splink's own clustering at ``threshold``.
     timings:
-        Seconds per stage: ``load``, ``prepare``, ``train_lambda``, ``train_u``, ``train_em``,
-        ``predict``, ``cluster``, ``total``.
+        Seconds per stage: ``prepare`` (reading and mapping the files), ``train_lambda``,
+        ``train_u``, ``train_em``, ``predict``, ``cluster``, ``total``.
     """
 
     keys: npt.NDArray[np.object_]
@@ -244,6 +248,78 @@ def _settings() -> Any:
     )
 
 
+def prepare_febrl(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Map a FEBRL file written by :mod:`benchmarks.febrl` to the Splink input columns.
+
+    FEBRL values are already lower-case and split into fields; blanks become nulls.
+    """
+    columns = ("first_name", "last_name", "address", "city", "postcode", "date_of_birth", "national_id")
+    out = pd.DataFrame({"unique_id": source + ":" + frame["id"].astype(str)})
+    for column in columns:
+        out[column] = [_blank(v) for v in frame[column].tolist()]
+    return out.rename(columns={"last_name": "surname"})
+
+
+def _febrl_settings(link_type: str) -> Any:
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
+            cl.LevenshteinAtThresholds("national_id", [1, 2]),
+            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
+            cl.LevenshteinAtThresholds("postcode", [1]),
+            cl.JaroWinklerAtThresholds("city", [0.95, 0.85]).configure(term_frequency_adjustments=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "date_of_birth"),
+            block_on("first_name", "date_of_birth"),
+            block_on("postcode", "first_name"),
+            block_on("postcode", "surname"),
+            block_on("national_id"),
+            block_on("address"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What :func:`run_splink` feeds Splink for one kind of benchmark directory."""
+
+    frames: list[pd.DataFrame]
+    aliases: list[str]
+    settings: Any
+    lambda_rules: list[Any]
+    em_rules: list[Any]
+
+
+def _setup(data_dir: Path) -> _Setup:
+    """The ERP + Shopify layout of :mod:`benchmarks.generate`, or a FEBRL set of :mod:`benchmarks.febrl`."""
+    if (data_dir / "erp.csv").exists() and (data_dir / "shopify.csv").exists():
+        return _Setup(
+            frames=[prepare_erp(_read(data_dir / "erp.csv")), prepare_shopify(_read(data_dir / "shopify.csv"))],
+            aliases=["erp", "shopify"],
+            settings=_settings(),
+            lambda_rules=[block_on("email"), block_on("first_name", "surname", "postcode")],
+            em_rules=[block_on("email"), block_on("surname", "postcode")],
+        )
+    febrl = sorted(data_dir.glob("febrl*.csv"))
+    if not febrl:
+        raise FileNotFoundError(f"{data_dir}: neither erp.csv + shopify.csv nor febrl*.csv")
+    return _Setup(
+        frames=[prepare_febrl(_read(path), path.stem) for path in febrl],
+        aliases=[path.stem for path in febrl],
+        settings=_febrl_settings("link_only" if len(febrl) == 2 else "dedupe_only"),
+        lambda_rules=[block_on("first_name", "surname", "date_of_birth"), block_on("national_id")],
+        em_rules=[block_on("first_name", "surname"), block_on("date_of_birth")],
+    )
+
+
 def run_splink(
     data_dir: Path,
     *,
@@ -253,12 +329,14 @@ def run_splink(
     u_max_pairs: float = 5e6,
     seed: int = 1,
 ) -> SplinkResult:
-    """Run Splink on ``data_dir/erp.csv`` + ``data_dir/shopify.csv``.
+    """Run Splink on ``data_dir/erp.csv`` + ``data_dir/shopify.csv``, or on a FEBRL set.
 
     Parameters
     ----------
     data_dir:
-        A directory written by :mod:`benchmarks.generate` (or any with the same two files).
+        A directory written by :mod:`benchmarks.generate` (or any with the same two files), or by
+        :mod:`benchmarks.febrl` (``febrl_a.csv`` + ``febrl_b.csv`` are linked, ``febrl.csv`` is
+        deduplicated).
     threshold:
         Match-probability threshold for clustering.  ``None`` means: tune it on ``truth`` (best
         pairwise F1, see :func:`tune_threshold`) if given, else 0.9.
@@ -277,32 +355,20 @@ def run_splink(
     _require_splink()
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()
-    erp = _read(Path(data_dir) / "erp.csv")
-    shop = _read(Path(data_dir) / "shopify.csv")
-    timings["load"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    left_df = prepare_erp(erp)
-    right_df = prepare_shopify(shop)
-    keys = np.concatenate(
-        [left_df["unique_id"].to_numpy(dtype=object), right_df["unique_id"].to_numpy(dtype=object)]
-    )
+    setup = _setup(Path(data_dir))
+    keys = np.concatenate([frame["unique_id"].to_numpy(dtype=object) for frame in setup.frames])
     timings["prepare"] = time.perf_counter() - t0
 
-    linker = Linker(
-        [left_df, right_df], _settings(), db_api=DuckDBAPI(), input_table_aliases=["erp", "shopify"]
-    )
+    linker = Linker(setup.frames, setup.settings, db_api=DuckDBAPI(), input_table_aliases=setup.aliases)
     t0 = time.perf_counter()
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("email"), block_on("first_name", "surname", "postcode")], recall=0.7
-    )
+    linker.training.estimate_probability_two_random_records_match(setup.lambda_rules, recall=0.7)
     timings["train_lambda"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     timings["train_u"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("email"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname", "postcode"))
+    for rule in setup.em_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
     timings["train_em"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
