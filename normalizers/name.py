@@ -446,6 +446,8 @@ def _parse_person(text: str) -> ParsedName | None:
             cut = len(words) - 1
             while cut > 1 and words[cut - 1] in _PARTICLES:
                 cut -= 1
+            if cut == 1 and len(words) > 2 and words[0] in _PARTICLES:
+                cut = 0  # "Mr van der Berg": only particles before the surname, so no given name
             given, last_tokens = words[:cut], words[cut:]
     first = given[0] if given else None
     last = _join(last_tokens)

@@ -160,6 +160,25 @@ def test_parse_full_name_contact_forms(raw: str, expected: ParsedName | None) ->
     assert parse_full_name(raw) == expected
 
 
+SURNAME_ONLY_CASES = [
+    ("van der Berg", _p(last="van der berg")),
+    ("VAN DER BERG", _p(last="van der berg")),
+    ("Mr van der Berg", _p(title="mr", last="van der berg")),
+    ("de la Cruz", _p(last="de la cruz")),
+    ("Mrs. de la Cruz", _p(title="mrs", last="de la cruz")),
+    ("Dr. von der Leyen", _p(title="dr", last="von der leyen")),
+    ("Al Gore", _p(first="al", last="gore")),  # one particle-like word is a given name
+    ("Van Morrison", _p(first="van", last="morrison")),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), SURNAME_ONLY_CASES)
+def test_particles_before_a_surname_alone_stay_with_it(raw: str, expected: ParsedName) -> None:
+    # "Mr van der Berg" has no given name: "van" is part of the surname, not a first name.
+    assert parse_full_name(raw) == expected
+    assert parse_full_name_many([raw]) == [expected]
+
+
 def test_upper_case_two_tokens_without_comma_are_not_swapped() -> None:
     # "SMITH JOHN" may be LAST FIRST, but nothing says so: it is read as First Last, like "John Smith".
     # The matcher compares first and last names crossed as well, so a swapped pair still matches.
