@@ -96,6 +96,7 @@ _LOOSE_JOINER = re.compile(r"(?<![0-9])[/-]|[/-](?![0-9])")
 _IDENTIFIER = re.compile(r"(?=.*\d)[a-z0-9/-]{1,8}|[a-z]")
 _HOUSE = re.compile(r"\d+(?:-\d+)?[a-z]?")
 _SLASHED = re.compile(r"([a-z0-9]{1,5})/(\d+[a-z]?)")
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _PO_BOX_SPELLINGS: tuple[tuple[str, ...], ...] = (
     ("post", "office", "box"),
     ("p", "o", "box"),
@@ -357,7 +358,9 @@ def _parse_address_reference(text: str) -> ParsedAddress | None:
     tokens = _street_tokens_reference(text)
     if not tokens:
         return None
-    unit_forms = _street_tables().unit_forms
+    tables = _street_tables()
+    unit_forms = tables.unit_forms
+    floor_words = {word for word, form in tables.units.items() if form == "fl"}
     po_box: str | None = None
     units: list[str] = []
     rest: list[str] = []
@@ -373,8 +376,18 @@ def _parse_address_reference(text: str) -> ParsedAddress | None:
         ):
             po_box = po_box or tokens[i + 2]
             i += 3
+        elif token in floor_words and rest and (ordinal := _ORDINAL.fullmatch(rest[-1])) is not None:
+            units.append(ordinal.group(1))  # "2nd Floor, 1 Elm Rd": floor 2, house number 1
+            rest.pop()
+            i += 1
         elif token in unit_forms and _IDENTIFIER.fullmatch(following):
-            units.append(following)
+            after = tokens[i + 2] if i + 2 < len(tokens) else ""
+            slashed = None if rest or _HOUSE.fullmatch(after) else _SLASHED.fullmatch(following)
+            if slashed is not None:  # "Unit 1/23 Smith St": unit 1 of number 23, as in "1/23 Smith St"
+                units.append(slashed.group(1))
+                rest.append(slashed.group(2))
+            else:
+                units.append(following)
             i += 2
         else:
             rest.append(token)
@@ -403,7 +416,11 @@ def _parse_address_fast(text: str) -> ParsedAddress | None:
     fast = _street_fast(text)
     if fast is None or not fast[0]:
         return None
-    _, rest, units = fast
+    tokens, rest, units = fast
+    if "fl" in tokens and any(  # "2nd Floor, 1 Elm Rd": the floor is the ordinal before it
+        t == "fl" and j and _ORDINAL.fullmatch(tokens[j - 1]) for j, t in enumerate(tokens)
+    ):
+        return None
     number: str | None = None
     if rest:  # no "/" in a plain line, so no Australian "3/12"; no PO box either
         head = rest[0]

@@ -9,6 +9,7 @@ import pytest
 
 from normalizers.address import (
     ParsedAddress,
+    _parse_address_reference,
     country_code,
     country_code_many,
     house_number,
@@ -115,6 +116,27 @@ def test_parse_address(raw: str | None, expected: ParsedAddress | None) -> None:
     assert house_number(raw) == (expected.house_number if expected else None)
     assert street_name(raw) == (expected.street if expected else None)
     assert unit(raw) == (expected.unit if expected else None)
+
+
+UNIT_BEFORE_NUMBER_CASES = [
+    # Australian "Unit 1/23": the same address as "1/23 Smith St", unit 1 of number 23
+    ("Unit 1/23 Smith St", ParsedAddress(house_number="23", street="smith st", unit="1")),
+    ("Flat 2/10 Downing St", ParsedAddress(house_number="10", street="downing st", unit="2")),
+    ("Unit 3/12A Smith Street", ParsedAddress(house_number="12a", street="smith st", unit="3")),
+    ("Apt 1/2, 10 Elm St", ParsedAddress(house_number="10", street="elm st", unit="1/2")),
+    # "2nd Floor": the ordinal is the floor, the number after it is the house number
+    ("2nd Floor, 1 Elm Rd", ParsedAddress(house_number="1", street="elm rd", unit="2")),
+    ("First Floor, 10 High Street", ParsedAddress(house_number="10", street="high st", unit="1")),
+    ("3rd Fl, 100 Main St Suite 200", ParsedAddress(house_number="100", street="main st", unit="3 200")),
+    ("1 Elm Rd, 2nd Floor", ParsedAddress(house_number="1", street="elm rd", unit="2")),
+    ("Floor 2, 1 Elm Rd", ParsedAddress(house_number="1", street="elm rd", unit="2")),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), UNIT_BEFORE_NUMBER_CASES)
+def test_unit_written_before_the_house_number(raw: str, expected: ParsedAddress) -> None:
+    assert parse_address(raw) == expected
+    assert _parse_address_reference(raw) == expected
 
 
 def test_unit_spellings_agree() -> None:
