@@ -43,6 +43,11 @@ FOLD_CASES = [
     ("İbrahim", "ibrahim"),
     ("Dvořák", "dvorak"),
     ("John\u200bSmith", "john smith"),
+    # invisible in-word format characters vanish instead of splitting the word
+    ("Jo\u00adhn", "john"),  # soft hyphen
+    ("Mül\u00adler-Lü\u00adden\u00adscheidt", "muller ludenscheidt"),
+    ("علی\u200cزاده", "علیزاده"),  # a zero-width non-joiner inside a Persian surname
+    ("\u200fJo\u2060hn\u200d Smith\u200e", "john smith"),
     ("Иван", "иван"),
     ("John 3rd", "john 3rd"),
     ("n/a", None),
@@ -177,6 +182,13 @@ def test_particles_before_a_surname_alone_stay_with_it(raw: str, expected: Parse
     # "Mr van der Berg" has no given name: "van" is part of the surname, not a first name.
     assert parse_full_name(raw) == expected
     assert parse_full_name_many([raw]) == [expected]
+
+
+def test_format_characters_inside_a_name_do_not_split_it() -> None:
+    # A Persian surname is written with or without its zero-width non-joiner; a soft hyphen from a
+    # web page is invisible. Neither is a word boundary.
+    assert parse_full_name("محمد علی\u200cزاده") == parse_full_name("محمد علیزاده")
+    assert parse_full_name("Jo\u00adhn Smith") == _p(first="john", last="smith")
 
 
 def test_upper_case_two_tokens_without_comma_are_not_swapped() -> None:
