@@ -417,9 +417,7 @@ def _parse_address_fast(text: str) -> ParsedAddress | None:
     if fast is None or not fast[0]:
         return None
     tokens, rest, units = fast
-    if "fl" in tokens and any(  # "2nd Floor, 1 Elm Rd": the floor is the ordinal before it
-        t == "fl" and j and _ORDINAL.fullmatch(tokens[j - 1]) for j, t in enumerate(tokens)
-    ):
+    if "fl" in tokens and any(_ORDINAL.fullmatch(t) for t in rest):  # "2nd Floor, 1 Elm Rd": the reference
         return None
     number: str | None = None
     if rest:  # no "/" in a plain line, so no Australian "3/12"; no PO box either
