@@ -191,6 +191,22 @@ def test_format_characters_inside_a_name_do_not_split_it() -> None:
     assert parse_full_name("Jo\u00adhn Smith") == _p(first="john", last="smith")
 
 
+DOTTED_CASES = [
+    ("J.Smith", _p(first="j", last="smith")),
+    ("J.R.R. Tolkien", _p(first="j", middle="r r", last="tolkien")),
+    ("Tolkien, J.R.R.", _p(first="j", middle="r r", last="tolkien")),
+    ("Dr.John Smith", _p(title="dr", first="john", last="smith")),
+    ("John Smith Ph.D.", _p(first="john", last="smith", suffix="phd")),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), DOTTED_CASES)
+def test_initials_joined_by_dots_are_separate_names(raw: str, expected: ParsedName) -> None:
+    # "J.Smith" is "J. Smith", not a one-word surname "j smith"
+    assert parse_full_name(raw) == expected
+    assert parse_full_name_many([raw]) == [expected]
+
+
 def test_upper_case_two_tokens_without_comma_are_not_swapped() -> None:
     # "SMITH JOHN" may be LAST FIRST, but nothing says so: it is read as First Last, like "John Smith".
     # The matcher compares first and last names crossed as well, so a swapped pair still matches.

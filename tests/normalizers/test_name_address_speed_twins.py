@@ -116,6 +116,7 @@ TRICKY_NAMES = [
     "De'Andre Smith", "Attn", "ATTN:", "Smith Attn", "c/o", "Acme Ltd c/o", "C/O: Jane Doe", "ǅemal Bijedić",
     "J.Q. Smith", "N-A", "Test.", "None.", "Guest'", "no-name", "Smith, N.", "X-X-X",
     "ﬀoo Bar", "John\tSmith", "John\u00a0Smith", "Ann Lee Jr", "Lee, Ann, PhD",
+    "J.Smith", "Dr.' ", "Dr.John Smith", "Smith, J.R.R.", "John Smith Ph.D.", "A.B", "J..Smith",
 ]  # fmt: skip
 
 
