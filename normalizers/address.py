@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -108,9 +109,20 @@ _PO_BOX_SPELLINGS: tuple[tuple[str, ...], ...] = (
 _PO_BOX_STARTS = frozenset(spelling[0] for spelling in _PO_BOX_SPELLINGS)
 
 
+_FRACTION = re.compile("[\u00bc-\u00be\u2150-\u215e]")
+
+
+def _spell_fraction(match: re.Match[str]) -> str:
+    """``½`` -> `` 1/2``: apart from the number before it (NFKD alone would make ``123½`` ``1231⁄2``)."""
+    return " " + unicodedata.normalize("NFKD", match.group()).replace("\u2044", "/")
+
+
 def _street_tokens_reference(text: str) -> list[str]:
     """Fold and rewrite a street line into tokens: the slow twin of :func:`_street_fast`."""
-    text = _fold_basic(text[:_MAX_LINE]).replace("#", " # ")
+    text = text[:_MAX_LINE]
+    if not text.isascii():
+        text = _FRACTION.sub(_spell_fraction, text)
+    text = _fold_basic(text).replace("#", " # ")
     if "." in text:  # "S.W." -> "sw", "P.O." -> "po"
         text = _INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
     text = _LOOSE_JOINER.sub(" ", _STREET_JUNK.sub(" ", text))

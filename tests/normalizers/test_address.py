@@ -139,6 +139,14 @@ def test_unit_written_before_the_house_number(raw: str, expected: ParsedAddress)
     assert _parse_address_reference(raw) == expected
 
 
+def test_a_fraction_sign_after_the_house_number_is_not_part_of_it() -> None:
+    # "123½" is number 123 and a half, not 1231 (NFKD spells "½" as "1⁄2")
+    for line in ("123½ Main St", "123 ½ Main St"):
+        assert normalize_street(line) == normalize_street("123 1/2 Main St") == "123 1/2 main st"
+        assert parse_address(line) == parse_address("123 1/2 Main St")
+        assert house_number(line) == "123"
+
+
 def test_unit_spellings_agree() -> None:
     spellings = [
         "1 Elm St Apt 4B",
