@@ -659,7 +659,10 @@ def _format_digits(digits: str, pattern: str) -> str:
 
 
 def _postcode(text: str, cc: str | None) -> str | None:
-    upper = text.upper() if text.isascii() else fold(text).upper()
+    if text.isascii():
+        upper = text.upper()
+    else:  # "９０２１０" (NFKD makes it ASCII), "٩٠٢١٠" (Arabic-Indic digits: spelled out here)
+        upper = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in fold(text)).upper()
     cleaned = " ".join(_POSTCODE_JUNK.sub(" ", upper).split())
     compact = cleaned.replace(" ", "").replace("-", "")
     if not compact or not any(ch.isdigit() for ch in compact):

@@ -221,6 +221,14 @@ def test_normalize_postcode(raw: str | None, country: str | None, expected: str 
     assert normalize_postcode(raw, country) == expected
 
 
+def test_postcodes_in_other_digit_scripts() -> None:
+    # Arabic-Indic and Persian digits are digits, like full-width ones (phones accept all three)
+    assert normalize_postcode("٩٠٢١٠") == normalize_postcode("９０２１０") == "90210"
+    assert normalize_postcode("١٢٣٤٥", "EG") == "12345"
+    assert normalize_postcode("۱۰۱۱۵", "DE") == "10115"
+    assert postcode_outward("٠٢١٣٤-١٢٣٤") == "021"
+
+
 def test_normalize_postcode_many() -> None:
     assert normalize_postcode_many(["90210", "902101234", None]) == ["90210", "90210", None]
     assert normalize_postcode_many(["sw1a1aa"], country="GB") == ["SW1A 1AA"]
