@@ -27,13 +27,22 @@ def check_text(value: object, argument: str) -> str | None:
     raise TypeError(f"{argument} must be str or None, not {type(value).__name__}")
 
 
+_CONTROL_OUT: dict[str, str] = {"Cc": " ", "Cs": " ", "Cf": ""}
+
+
 def strip_controls(text: str) -> str:
-    """Replace control and format characters (Cc, Cf, Cs) by spaces; keep everything else.
+    """Replace control characters (Cc, Cs) and the zero-width space by spaces; drop other format characters.
+
+    The other format characters (Cf) are invisible marks *inside* words: soft hyphens, joiners and
+    non-joiners (a Persian surname is typed with or without one), direction marks, the byte-order mark.
+    As spaces they would split one word in two.
 
     >>> strip_controls("a\\x00b\\u200bc")
     'a b c'
+    >>> strip_controls("Jo\\u00adhn\\u200e")
+    'John'
     """
-    return "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Cs"} else ch for ch in text)
+    return "".join(_CONTROL_OUT.get(unicodedata.category(ch), ch) if ch != "\u200b" else " " for ch in text)
 
 
 def fold(text: str) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -96,6 +97,7 @@ _LOOSE_JOINER = re.compile(r"(?<![0-9])[/-]|[/-](?![0-9])")
 _IDENTIFIER = re.compile(r"(?=.*\d)[a-z0-9/-]{1,8}|[a-z]")
 _HOUSE = re.compile(r"\d+(?:-\d+)?[a-z]?")
 _SLASHED = re.compile(r"([a-z0-9]{1,5})/(\d+[a-z]?)")
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _PO_BOX_SPELLINGS: tuple[tuple[str, ...], ...] = (
     ("post", "office", "box"),
     ("p", "o", "box"),
@@ -107,9 +109,20 @@ _PO_BOX_SPELLINGS: tuple[tuple[str, ...], ...] = (
 _PO_BOX_STARTS = frozenset(spelling[0] for spelling in _PO_BOX_SPELLINGS)
 
 
+_FRACTION = re.compile("[\u00bc-\u00be\u2150-\u215e]")
+
+
+def _spell_fraction(match: re.Match[str]) -> str:
+    """``½`` -> `` 1/2``: apart from the number before it (NFKD alone would make ``123½`` ``1231⁄2``)."""
+    return " " + unicodedata.normalize("NFKD", match.group()).replace("\u2044", "/")
+
+
 def _street_tokens_reference(text: str) -> list[str]:
     """Fold and rewrite a street line into tokens: the slow twin of :func:`_street_fast`."""
-    text = _fold_basic(text[:_MAX_LINE]).replace("#", " # ")
+    text = text[:_MAX_LINE]
+    if not text.isascii():
+        text = _FRACTION.sub(_spell_fraction, text)
+    text = _fold_basic(text).replace("#", " # ")
     if "." in text:  # "S.W." -> "sw", "P.O." -> "po"
         text = _INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
     text = _LOOSE_JOINER.sub(" ", _STREET_JUNK.sub(" ", text))
@@ -357,7 +370,9 @@ def _parse_address_reference(text: str) -> ParsedAddress | None:
     tokens = _street_tokens_reference(text)
     if not tokens:
         return None
-    unit_forms = _street_tables().unit_forms
+    tables = _street_tables()
+    unit_forms = tables.unit_forms
+    floor_words = {word for word, form in tables.units.items() if form == "fl"}
     po_box: str | None = None
     units: list[str] = []
     rest: list[str] = []
@@ -373,8 +388,18 @@ def _parse_address_reference(text: str) -> ParsedAddress | None:
         ):
             po_box = po_box or tokens[i + 2]
             i += 3
+        elif token in floor_words and rest and (ordinal := _ORDINAL.fullmatch(rest[-1])) is not None:
+            units.append(ordinal.group(1))  # "2nd Floor, 1 Elm Rd": floor 2, house number 1
+            rest.pop()
+            i += 1
         elif token in unit_forms and _IDENTIFIER.fullmatch(following):
-            units.append(following)
+            after = tokens[i + 2] if i + 2 < len(tokens) else ""
+            slashed = None if rest or _HOUSE.fullmatch(after) else _SLASHED.fullmatch(following)
+            if slashed is not None:  # "Unit 1/23 Smith St": unit 1 of number 23, as in "1/23 Smith St"
+                units.append(slashed.group(1))
+                rest.append(slashed.group(2))
+            else:
+                units.append(following)
             i += 2
         else:
             rest.append(token)
@@ -403,7 +428,9 @@ def _parse_address_fast(text: str) -> ParsedAddress | None:
     fast = _street_fast(text)
     if fast is None or not fast[0]:
         return None
-    _, rest, units = fast
+    tokens, rest, units = fast
+    if "fl" in tokens and any(_ORDINAL.fullmatch(t) for t in rest):  # "2nd Floor, 1 Elm Rd": the reference
+        return None
     number: str | None = None
     if rest:  # no "/" in a plain line, so no Australian "3/12"; no PO box either
         head = rest[0]
@@ -632,7 +659,10 @@ def _format_digits(digits: str, pattern: str) -> str:
 
 
 def _postcode(text: str, cc: str | None) -> str | None:
-    upper = text.upper() if text.isascii() else fold(text).upper()
+    if text.isascii():
+        upper = text.upper()
+    else:  # "９０２１０" (NFKD makes it ASCII), "٩٠٢١٠" (Arabic-Indic digits: spelled out here)
+        upper = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in fold(text)).upper()
     cleaned = " ".join(_POSTCODE_JUNK.sub(" ", upper).split())
     compact = cleaned.replace(" ", "").replace("-", "")
     if not compact or not any(ch.isdigit() for ch in compact):

@@ -375,6 +375,23 @@ def _fold_tokens(tokens: Iterable[str]) -> list[str]:
     return out
 
 
+_INNER_DOTS = re.compile(r"\.(?=[^\W_])")
+
+
+def _words(text: str) -> list[str]:
+    """Split at white space and after dots inside a token (``J.Smith`` -> ``J.``, ``Smith``), except in
+    titles and suffixes (``Ph.D.``)."""
+    if "." not in text:
+        return text.split()
+    out: list[str] = []
+    for token in text.split():
+        if _key(token) in _TITLES or _key(token) in _SUFFIXES:
+            out.append(token)
+        else:
+            out += _INNER_DOTS.sub(". ", token).split()
+    return out
+
+
 def _strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
     titles: list[str] = []
     while tokens and _key(tokens[0]) in _TITLES:
@@ -415,7 +432,7 @@ def _parse_person(text: str) -> ParsedName | None:
     shared_last: str | None = None
     title_hint: list[str] = []
     if len(persons) > 1:
-        head_titles, head_rest = _strip_titles(persons[0].split())
+        head_titles, head_rest = _strip_titles(_words(persons[0]))
         if not head_rest:  # "Mr and Mrs John Smith": the name that follows belongs to the first person
             title_hint = head_titles
             persons = persons[1:]
@@ -423,13 +440,13 @@ def _parse_person(text: str) -> ParsedName | None:
             later = _parse_person(" ".join(persons[1:]))
             shared_last = later.last if later is not None else None
     inverted_last, rest, suffixes = _split_commas(persons[0])
-    titles, tokens = _strip_titles(rest.split())
+    titles, tokens = _strip_titles(_words(rest))
     tokens, more_suffixes = _strip_suffixes(tokens)
     suffixes += more_suffixes
     titles = title_hint or titles
     last_tokens: list[str]
     if inverted_last is not None:
-        last_titles, inverted = _strip_titles(inverted_last.split())
+        last_titles, inverted = _strip_titles(_words(inverted_last))
         inverted, inverted_suffixes = _strip_suffixes(inverted)
         titles = titles or last_titles
         suffixes = inverted_suffixes + suffixes
@@ -446,6 +463,8 @@ def _parse_person(text: str) -> ParsedName | None:
             cut = len(words) - 1
             while cut > 1 and words[cut - 1] in _PARTICLES:
                 cut -= 1
+            if cut == 1 and len(words) > 2 and words[0] in _PARTICLES:
+                cut = 0  # "Mr van der Berg": only particles before the surname, so no given name
             given, last_tokens = words[:cut], words[cut:]
     first = given[0] if given else None
     last = _join(last_tokens)
@@ -484,7 +503,7 @@ _SPECIAL_CHARS = re.compile(r"[()\[\]&+]|,.*,")
 def _parse_simple(text: str) -> ParsedName | None:
     """Fast path for plain ASCII names (most of a column): no titles, particles, companies or couples."""
     keys = text.replace(".", "").replace(",", " ").lower().split()
-    if not _SPECIAL_KEYS.isdisjoint(keys):
+    if not _SPECIAL_KEYS.isdisjoint(keys) or _INNER_DOTS.search(text) is not None:  # "J.Smith": not here
         return None
     last_part, comma, given_part = text.partition(",")
     if comma:  # "SMITH, JOHN Q"

@@ -9,6 +9,7 @@ import pytest
 
 from normalizers.address import (
     ParsedAddress,
+    _parse_address_reference,
     country_code,
     country_code_many,
     house_number,
@@ -117,6 +118,35 @@ def test_parse_address(raw: str | None, expected: ParsedAddress | None) -> None:
     assert unit(raw) == (expected.unit if expected else None)
 
 
+UNIT_BEFORE_NUMBER_CASES = [
+    # Australian "Unit 1/23": the same address as "1/23 Smith St", unit 1 of number 23
+    ("Unit 1/23 Smith St", ParsedAddress(house_number="23", street="smith st", unit="1")),
+    ("Flat 2/10 Downing St", ParsedAddress(house_number="10", street="downing st", unit="2")),
+    ("Unit 3/12A Smith Street", ParsedAddress(house_number="12a", street="smith st", unit="3")),
+    ("Apt 1/2, 10 Elm St", ParsedAddress(house_number="10", street="elm st", unit="1/2")),
+    # "2nd Floor": the ordinal is the floor, the number after it is the house number
+    ("2nd Floor, 1 Elm Rd", ParsedAddress(house_number="1", street="elm rd", unit="2")),
+    ("First Floor, 10 High Street", ParsedAddress(house_number="10", street="high st", unit="1")),
+    ("3rd Fl, 100 Main St Suite 200", ParsedAddress(house_number="100", street="main st", unit="3 200")),
+    ("1 Elm Rd, 2nd Floor", ParsedAddress(house_number="1", street="elm rd", unit="2")),
+    ("Floor 2, 1 Elm Rd", ParsedAddress(house_number="1", street="elm rd", unit="2")),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), UNIT_BEFORE_NUMBER_CASES)
+def test_unit_written_before_the_house_number(raw: str, expected: ParsedAddress) -> None:
+    assert parse_address(raw) == expected
+    assert _parse_address_reference(raw) == expected
+
+
+def test_a_fraction_sign_after_the_house_number_is_not_part_of_it() -> None:
+    # "123½" is number 123 and a half, not 1231 (NFKD spells "½" as "1⁄2")
+    for line in ("123½ Main St", "123 ½ Main St"):
+        assert normalize_street(line) == normalize_street("123 1/2 Main St") == "123 1/2 main st"
+        assert parse_address(line) == parse_address("123 1/2 Main St")
+        assert house_number(line) == "123"
+
+
 def test_unit_spellings_agree() -> None:
     spellings = [
         "1 Elm St Apt 4B",
@@ -189,6 +219,14 @@ POSTCODE_CASES = [
 @pytest.mark.parametrize(("raw", "country", "expected"), POSTCODE_CASES)
 def test_normalize_postcode(raw: str | None, country: str | None, expected: str | None) -> None:
     assert normalize_postcode(raw, country) == expected
+
+
+def test_postcodes_in_other_digit_scripts() -> None:
+    # Arabic-Indic and Persian digits are digits, like full-width ones (phones accept all three)
+    assert normalize_postcode("٩٠٢١٠") == normalize_postcode("９０２１０") == "90210"
+    assert normalize_postcode("١٢٣٤٥", "EG") == "12345"
+    assert normalize_postcode("۱۰۱۱۵", "DE") == "10115"
+    assert postcode_outward("٠٢١٣٤-١٢٣٤") == "021"
 
 
 def test_normalize_postcode_many() -> None:

@@ -48,6 +48,7 @@ def test_public_api() -> None:
         ("JOSÉ@XN--BCHER-KVA.DE", "josé@xn--bcher-kva.de"),
         ("user@例え.jp", "user@xn--r8jz45g.jp"),
         ("john@example.com\u200b", "john@example.com"),
+        ("jo\u00adhn@exam\u00adple.com", "john@example.com"),  # soft hyphens from a web page
         ("\tjohn@example.com\n", "john@example.com"),
     ],
 )

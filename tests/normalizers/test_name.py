@@ -43,6 +43,11 @@ FOLD_CASES = [
     ("İbrahim", "ibrahim"),
     ("Dvořák", "dvorak"),
     ("John\u200bSmith", "john smith"),
+    # invisible in-word format characters vanish instead of splitting the word
+    ("Jo\u00adhn", "john"),  # soft hyphen
+    ("Mül\u00adler-Lü\u00adden\u00adscheidt", "muller ludenscheidt"),
+    ("علی\u200cزاده", "علیزاده"),  # a zero-width non-joiner inside a Persian surname
+    ("\u200fJo\u2060hn\u200d Smith\u200e", "john smith"),
     ("Иван", "иван"),
     ("John 3rd", "john 3rd"),
     ("n/a", None),
@@ -158,6 +163,48 @@ CONTACT_CASES = [
 @pytest.mark.parametrize(("raw", "expected"), CONTACT_CASES)
 def test_parse_full_name_contact_forms(raw: str, expected: ParsedName | None) -> None:
     assert parse_full_name(raw) == expected
+
+
+SURNAME_ONLY_CASES = [
+    ("van der Berg", _p(last="van der berg")),
+    ("VAN DER BERG", _p(last="van der berg")),
+    ("Mr van der Berg", _p(title="mr", last="van der berg")),
+    ("de la Cruz", _p(last="de la cruz")),
+    ("Mrs. de la Cruz", _p(title="mrs", last="de la cruz")),
+    ("Dr. von der Leyen", _p(title="dr", last="von der leyen")),
+    ("Al Gore", _p(first="al", last="gore")),  # one particle-like word is a given name
+    ("Van Morrison", _p(first="van", last="morrison")),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), SURNAME_ONLY_CASES)
+def test_particles_before_a_surname_alone_stay_with_it(raw: str, expected: ParsedName) -> None:
+    # "Mr van der Berg" has no given name: "van" is part of the surname, not a first name.
+    assert parse_full_name(raw) == expected
+    assert parse_full_name_many([raw]) == [expected]
+
+
+def test_format_characters_inside_a_name_do_not_split_it() -> None:
+    # A Persian surname is written with or without its zero-width non-joiner; a soft hyphen from a
+    # web page is invisible. Neither is a word boundary.
+    assert parse_full_name("محمد علی\u200cزاده") == parse_full_name("محمد علیزاده")
+    assert parse_full_name("Jo\u00adhn Smith") == _p(first="john", last="smith")
+
+
+DOTTED_CASES = [
+    ("J.Smith", _p(first="j", last="smith")),
+    ("J.R.R. Tolkien", _p(first="j", middle="r r", last="tolkien")),
+    ("Tolkien, J.R.R.", _p(first="j", middle="r r", last="tolkien")),
+    ("Dr.John Smith", _p(title="dr", first="john", last="smith")),
+    ("John Smith Ph.D.", _p(first="john", last="smith", suffix="phd")),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), DOTTED_CASES)
+def test_initials_joined_by_dots_are_separate_names(raw: str, expected: ParsedName) -> None:
+    # "J.Smith" is "J. Smith", not a one-word surname "j smith"
+    assert parse_full_name(raw) == expected
+    assert parse_full_name_many([raw]) == [expected]
 
 
 def test_upper_case_two_tokens_without_comma_are_not_swapped() -> None:

@@ -116,6 +116,7 @@ TRICKY_NAMES = [
     "De'Andre Smith", "Attn", "ATTN:", "Smith Attn", "c/o", "Acme Ltd c/o", "C/O: Jane Doe", "ǅemal Bijedić",
     "J.Q. Smith", "N-A", "Test.", "None.", "Guest'", "no-name", "Smith, N.", "X-X-X",
     "ﬀoo Bar", "John\tSmith", "John\u00a0Smith", "Ann Lee Jr", "Lee, Ann, PhD",
+    "J.Smith", "Dr.' ", "Dr.John Smith", "Smith, J.R.R.", "John Smith Ph.D.", "A.B", "J..Smith",
 ]  # fmt: skip
 
 
@@ -224,6 +225,7 @@ TRICKY_LINES = [
     "Box 5", "12 Post Rd", "1 Pobox Ln", "Unit 5 Unit 6", "12 Main St Apt 4 Apt 4", "1 Mainstrasse",
     "Hauptstrasse 5", "Strasse 5", "5", "5b", "b5", "Main St 5", "Main St 5b", "Apt 12345678", "Apt 123456789",
     "'", ",", ".", "12 O'Neil St", "12 O''Neil St", "12\tMain St", "1 Main St\n", "Suite 200, Floor 2",
+    "2nd Floor, 1 Elm Rd", "First Rm 12b, Fl 1 Elm Rd", "1st Ave Floor 2", "2nd Floor 3", "Fl 2nd",
 ]  # fmt: skip
 
 
