@@ -190,8 +190,6 @@ def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.A
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
-    if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
-        return arr.cast(pa.list_(pa.string()))
     if pa.types.is_string(arr.type):
         return arr
     if pa.types.is_large_string(arr.type) or pa.types.is_null(arr.type):
@@ -206,6 +204,8 @@ def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.A
         ]
         return pa.array(text, pa.string())
     try:
+        if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+            return arr.cast(pa.list_(pa.string()))
         return arr.cast(pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise InputError(f"{origin}: column {name!r} of type {arr.type} cannot be read as text") from None

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -169,3 +170,19 @@ def test_an_interrupted_write_leaves_the_old_output_whole(
         "out.csv",
         "shopify.csv",
     ]  # no partial file
+
+
+@pytest.mark.parametrize(
+    ("column", "array"),
+    [
+        ("phone", pa.array([[[2127365000]], None], pa.list_(pa.list_(pa.int64())))),
+        ("address", pa.array([{"line1": "12 Main St"}, None])),
+    ],
+)
+def test_a_column_that_cannot_be_text_exits_2_naming_it(tmp_path: Path, column: str, array: pa.Array) -> None:
+    path = tmp_path / "nested.parquet"
+    pq.write_table(pa.table({"id": ["1", "2"], column: array}), path)
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert f"nested.parquet: column {column!r} of type" in err and "cannot be read as text" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
