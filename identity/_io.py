@@ -12,6 +12,7 @@ file, the row or the column.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -103,32 +104,55 @@ class SourceInput:
     table: pa.Table
 
 
+#: CSV text encodings, tried in turn: UTF-8 (with or without a byte-order mark), then Windows-1252, in
+#: which SAP Business One and Excel on Western European Windows export. A file that starts with a UTF-16
+#: byte-order mark (Excel's "Unicode Text") is read as UTF-16.
+CSV_ENCODINGS = ("utf-8", "cp1252")
+#: Field separators a CSV header is split on; the one giving the most columns wins (ties: the first).
+#: Excel writes ``;`` where the decimal separator is a comma; ``.tsv`` files are always tab-separated.
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
 def _read_csv(path: Path) -> pa.Table:
+    with path.open("rb") as handle:
+        utf16 = handle.read(2) in {codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE}
+    for encoding in ("utf-16",) if utf16 else CSV_ENCODINGS:
+        try:
+            return _read_csv_as(path, encoding)
+        except UnicodeDecodeError:
+            continue
+        except pa.ArrowInvalid as exc:
+            if "invalid UTF8" not in str(exc):
+                first = str(exc).splitlines()[0]
+                raise InputError(f"{path}: not a readable CSV file: {first}") from None
+    raise InputError(f"{path}: not UTF-8, UTF-16 or Windows-1252 text; save it as UTF-8 CSV")
+
+
+def _read_csv_as(path: Path, encoding: str) -> pa.Table:
     import pyarrow.csv as pacsv
 
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        header_line = handle.readline()
-    if not header_line.strip():
+    with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as handle:
+        header_line = next((line for line in handle if line.strip()), "")
+    if not header_line:
         raise InputError(f"{path}: the file is empty")
-    header = next(csv.reader(io.StringIO(header_line)))
+    candidates = ("\t",) if path.suffix.lower() == ".tsv" else CSV_DELIMITERS
+    headers = [next(csv.reader(io.StringIO(header_line), delimiter=d)) for d in candidates]
+    header = max(headers, key=len)
+    delimiter = candidates[headers.index(header)]
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise InputError(f"{path}: duplicate column names in the header: {', '.join(dupes)}")
-    try:
-        return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding="utf-8", block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
-                strings_can_be_null=True,
-                null_values=[""],
-                quoted_strings_can_be_null=True,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: not a readable CSV file: {first}") from None
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 22),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header},
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
 
 
 def _read_path(path: Path) -> pa.Table:

@@ -190,3 +190,11 @@ def test_two_workers_give_the_same_result_as_one(
     assert one.pairs.equals(two.pairs)
     assert [m.tolist() for m in one.model.u_] == [m.tolist() for m in two.model.u_]
     assert one.summary == two.summary
+
+
+def test_a_windows_1252_csv_is_decoded_as_windows_1252(tmp_path: Path) -> None:
+    from identity._io import read_source
+
+    path = tmp_path / "erp.csv"
+    path.write_bytes("CardCode;CardName\nC1;MÜLLER, JÖRG – € Œ\n".encode("cp1252"))
+    assert read_source(path).table.to_pylist() == [{"CardCode": "C1", "CardName": "MÜLLER, JÖRG – € Œ"}]
