@@ -365,6 +365,18 @@ def combine_sources(
     an error.
     """
     mapping = mapping or {}
+    for entries in mapping.values():
+        for canonical, columns in entries.items():
+            if canonical not in CANONICAL_COLUMNS:
+                raise InputError(
+                    f"column mapping: unknown canonical column {canonical!r} "
+                    f"(one of: {', '.join(CANONICAL_COLUMNS)})"
+                )
+            if len(columns) > 1 and canonical not in MULTI_VALUE_COLUMNS:
+                raise InputError(
+                    f"column mapping: {canonical} = {', '.join(columns)}: "
+                    f"only {sorted(MULTI_VALUE_COLUMNS)} take several columns"
+                )
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})

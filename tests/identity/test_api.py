@@ -198,3 +198,30 @@ def test_a_windows_1252_csv_is_decoded_as_windows_1252(tmp_path: Path) -> None:
     path = tmp_path / "erp.csv"
     path.write_bytes("CardCode;CardName\nC1;MÜLLER, JÖRG – € Œ\n".encode("cp1252"))
     assert read_source(path).table.to_pylist() == [{"CardCode": "C1", "CardName": "MÜLLER, JÖRG – € Œ"}]
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ("source_id=CardCode", "columns must be a mapping"),
+        (["source_id=CardCode"], "columns must be a mapping"),
+        ({"phone": 5}, "columns\\['phone'\\]: expected a column name or a list of them"),
+        ({"phone": None}, "columns\\['phone'\\]: expected a column name or a list of them"),
+        ({"fone": ["Phone1"]}, "unknown canonical column 'fone'"),
+        ({"erp": {"fone": ["Phone1"]}}, "unknown canonical column 'fone'"),
+        ({"first_name": ["CardName", "Phone1"]}, "only \\['email', 'phone'\\] take several columns"),
+        ({"erp": {"source_id": "CardCode"}, "phone": ["Phone1"]}, "either .* or .*, not both"),
+    ],
+)
+def test_a_bad_column_mapping_is_an_input_error(columns: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        identity.dedupe({"erp": ERP}, columns=columns)  # type: ignore[arg-type]
+
+
+def test_bad_threshold_and_labels_are_library_errors() -> None:
+    with pytest.raises(ConfigurationError, match="threshold must be a number"):
+        identity.dedupe({"erp": ERP}, threshold="0.9")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="labelled pair 1: expected"):
+        identity.dedupe({"erp": ERP}, labels=[("erp", "C1")])  # type: ignore[list-item]
+    with pytest.raises(InputError, match="both matches and non-matches"):
+        identity.dedupe({"erp": ERP}, labels=[("erp", "C1", "erp", "C2", True)])
