@@ -91,6 +91,11 @@ def parse_column_option(values: Iterable[str]) -> dict[str | None, dict[str, lis
         names = [c.strip() for c in cols.split(",") if c.strip()]
         if len(names) > 1 and target not in MULTI_VALUE_COLUMNS:
             raise InputError(f"--column {value!r}: only {sorted(MULTI_VALUE_COLUMNS)} take several columns")
+        if target in out.get(scope, {}):
+            raise InputError(
+                f"--column {value!r}: {target} is mapped twice; give all its columns in one option "
+                f"({target}=A,B)"
+            )
         out.setdefault(scope, {})[target] = names
     return out
 

@@ -108,6 +108,12 @@ def test_jsonl_input_and_column_mapping(tmp_path: Path) -> None:
             ["--column", "fone=Phone1"],
             "unknown canonical column 'fone'",
         ),
+        (
+            "twice.csv",
+            "id,Phone1,Phone2\n1,2127365000,9175550134\n",
+            ["--column", "phone=Phone1", "--column", "phone=Phone2"],
+            "--column 'phone=Phone2': phone is mapped twice; give all its columns in one option",
+        ),
         ("data.xlsx", "not really", [], "unknown file format '.xlsx'"),
         ("bad.parquet", "this is not parquet", [], "bad.parquet: cannot read .parquet file"),
         ("ok.csv", "id,email\n1,a@x.com\n", ["--region", "XX"], "region 'XX' is not an ISO 3166 region code"),
