@@ -258,9 +258,12 @@ def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]])
             mapping[canonical] = [canonical]
             used.add(canonical)
             continue
-        found = [
-            squashed[a] for a in (_squash(x) for x in aliases) if a in squashed and squashed[a] not in used
-        ]
+        # Aliases can squash alike ("email", "e_mail"): each raw column is taken once.
+        found = list(
+            dict.fromkeys(
+                squashed[a] for a in (_squash(x) for x in aliases) if a in squashed and squashed[a] not in used
+            )
+        )
         if not found:
             continue
         if canonical in MULTI_VALUE_COLUMNS:

@@ -225,3 +225,12 @@ def test_bad_threshold_and_labels_are_library_errors() -> None:
         identity.dedupe({"erp": ERP}, labels=[("erp", "C1")])  # type: ignore[list-item]
     with pytest.raises(InputError, match="both matches and non-matches"):
         identity.dedupe({"erp": ERP}, labels=[("erp", "C1", "erp", "C2", True)])
+
+
+def test_a_column_found_under_two_aliases_is_read_once() -> None:
+    # "Email" (Shopify's export) squashes to both the "email" and the "e_mail" alias.
+    from identity._io import combine_sources, read_source
+
+    source = read_source(pa.table({"id": ["1"], "Email": ["a@x.com; b@x.com"], "EmailAddress": ["c@x.com"]}))
+    table = combine_sources([source])
+    assert table.column("email").to_pylist() == [["a@x.com", "b@x.com", "c@x.com"]]
