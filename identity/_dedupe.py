@@ -314,9 +314,7 @@ def _scoped(
             "columns: give either {canonical: columns} or {source: {canonical: columns}}, not both"
         )
     scoped: Mapping[Any, Any] = columns if all(nested) else {None: columns}
-    return {
-        scope: {str(c): _listify(c, v) for c, v in mapping.items()} for scope, mapping in scoped.items()
-    }
+    return {scope: {str(c): _listify(c, v) for c, v in mapping.items()} for scope, mapping in scoped.items()}
 
 
 def _listify(canonical: Any, value: Any) -> list[str]:

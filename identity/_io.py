@@ -261,7 +261,9 @@ def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]])
         # Aliases can squash alike ("email", "e_mail"): each raw column is taken once.
         found = list(
             dict.fromkeys(
-                squashed[a] for a in (_squash(x) for x in aliases) if a in squashed and squashed[a] not in used
+                squashed[a]
+                for a in (_squash(x) for x in aliases)
+                if a in squashed and squashed[a] not in used
             )
         )
         if not found:

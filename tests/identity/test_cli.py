@@ -197,10 +197,18 @@ def test_a_column_that_cannot_be_text_exits_2_naming_it(tmp_path: Path, column: 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        pytest.param("semicolon.csv", "id;first_name;email\n1;Ann;ann@x.com\n2;Bob;ann@x.com\n", id="semicolon"),
+        pytest.param(
+            "semicolon.csv", "id;first_name;email\n1;Ann;ann@x.com\n2;Bob;ann@x.com\n", id="semicolon"
+        ),
         pytest.param("tabs.tsv", "id\tfirst_name\temail\n1\tAnn\tann@x.com\n2\tBob\tann@x.com\n", id="tsv"),
-        pytest.param("unicode.txt", "\ufeffid\tfirst_name\temail\r\n1\tAnn\tann@x.com\r\n2\tBob\tann@x.com\r\n", id="excel-unicode-text"),
-        pytest.param("lead.csv", "\n\nid,first_name,email\n1,Ann,ann@x.com\n2,Bob,ann@x.com\n", id="blank-lines-first"),
+        pytest.param(
+            "unicode.txt",
+            "\ufeffid\tfirst_name\temail\r\n1\tAnn\tann@x.com\r\n2\tBob\tann@x.com\r\n",
+            id="excel-unicode-text",
+        ),
+        pytest.param(
+            "lead.csv", "\n\nid,first_name,email\n1,Ann,ann@x.com\n2,Bob,ann@x.com\n", id="blank-lines-first"
+        ),
     ],
 )
 def test_csv_dialects_of_spreadsheet_exports_are_read(tmp_path: Path, name: str, content: str) -> None:
@@ -216,8 +224,8 @@ def test_a_windows_1252_export_is_read(tmp_path: Path) -> None:
     # SAP Business One and Excel on Western European Windows write CSV in Windows-1252, not UTF-8.
     path = tmp_path / "erp.csv"
     path.write_bytes(
-        "CardCode,CardName,Phone1,City\r\nC1,\"MÜLLER, JÖRG\",030 1234567,München\r\n"
-        "C2,\"MÜLLER, JÖRG\",030 1234567,Köln\r\nC3,ŠKODA Œuvre – €,,\r\n".encode("cp1252")
+        'CardCode,CardName,Phone1,City\r\nC1,"MÜLLER, JÖRG",030 1234567,München\r\n'
+        'C2,"MÜLLER, JÖRG",030 1234567,Köln\r\nC3,ŠKODA Œuvre – €,,\r\n'.encode("cp1252")
     )
     out = tmp_path / "out.csv"
     code, err = _run(str(path), "-o", str(out))
