@@ -240,6 +240,13 @@ def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.A
         raise InputError(f"{origin}: column {name!r} of type {arr.type} cannot be read as text") from None
 
 
+def _calendar_date(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A timestamp column (pandas ``datetime64``, Parquet) as the date it falls on in its own time zone."""
+    if not pa.types.is_timestamp(col.type):
+        return col
+    return pc.cast(pc.local_timestamp(col) if col.type.tz else col, pa.date32())
+
+
 def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Canonical -> raw columns for one source: explicit entries, then aliases for the rest."""
     present = list(source.table.column_names)
@@ -334,7 +341,10 @@ def canonicalize(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> 
         if not mapping.get(canonical):
             continue
         columns = mapping[canonical]
-        arrays = [_as_strings(table.column(c), source.origin, c) for c in columns]
+        raw = [table.column(c) for c in columns]
+        if canonical == "date_of_birth":
+            raw = [_calendar_date(col) for col in raw]
+        arrays = [_as_strings(col, source.origin, c) for col, c in zip(raw, columns, strict=True)]
         if canonical in MULTI_VALUE_COLUMNS:
             out[canonical] = _list_column(arrays, split=canonical == "email")
         else:

@@ -234,3 +234,41 @@ def test_a_column_found_under_two_aliases_is_read_once() -> None:
     source = read_source(pa.table({"id": ["1"], "Email": ["a@x.com; b@x.com"], "EmailAddress": ["c@x.com"]}))
     table = combine_sources([source])
     assert table.column("email").to_pylist() == [["a@x.com", "b@x.com", "c@x.com"]]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "region"),
+    [
+        pytest.param(pd.Timestamp("1980-01-02"), "US", id="datetime64"),
+        pytest.param(pd.Timestamp("1980-01-02", tz="Europe/Berlin"), "US", id="datetime64-tz"),
+        pytest.param("1980-01-02 00:00:00", "US", id="with-time"),
+        pytest.param("1980-01-02T00:00:00Z", "US", id="iso-datetime"),
+        pytest.param("19800102", "US", id="digits"),
+        pytest.param("01/02/1980", "US", id="us-slashes"),
+        pytest.param("02/01/1980", "GB", id="gb-slashes"),
+        pytest.param("13/01/1980", "US", id="day-over-12"),
+        pytest.param("02.01.1980", "US", id="german-dots"),
+        pytest.param("2 Jan 1980", "US", id="day-month-name"),
+        pytest.param("January 2, 1980", "US", id="month-name-day"),
+    ],
+)
+def test_a_date_of_birth_is_the_same_date_whatever_its_spelling(spelling: object, region: str) -> None:
+    expected = "1980-01-13" if spelling == "13/01/1980" else "1980-01-02"
+    person = {"first_name": ["John"], "last_name": ["Smith"], "email": ["john.smith@gmail.com"]}
+    erp = pd.DataFrame({"id": ["C1"], **person, "date_of_birth": [expected]})
+    shop = pd.DataFrame({"id": ["9"], **person, "date_of_birth": [spelling]})
+    result = identity.dedupe({"erp": erp, "shopify": shop}, region=region)
+    dob = result.features.dob  # type: ignore[union-attr]
+    assert dob[0] >= 0 and dob[0] == dob[1]
+    assert len(set(result.clusters.column("cluster_id").to_pylist())) == 1
+
+
+def test_a_date_of_birth_that_is_no_date_is_missing() -> None:
+    people = pa.table(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "date_of_birth": ["n/a", "n/a", "0000-00-00", "0001-01-01", "1980-01-02"],
+        }
+    )
+    dob = identity.dedupe({"crm": people}).features.dob  # type: ignore[union-attr]
+    assert dob.tolist()[:4] == [-1, -1, -1, -1] and dob[4] >= 0
