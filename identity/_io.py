@@ -205,14 +205,30 @@ def read_source(data: Any, *, name: str | None = None) -> SourceInput:
     if isinstance(data, pa.RecordBatch):
         return SourceInput(name or "input", name or "table", pa.Table.from_batches([data]))
     if type(data).__name__ == "DataFrame" and hasattr(data, "to_dict"):
+        label = f"DataFrame {name}" if name else "DataFrame"
         try:
-            table = pa.Table.from_pandas(data, preserve_index=False)
+            try:
+                table = pa.Table.from_pandas(data, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                table = _from_mixed_pandas(data)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
-            raise InputError(f"DataFrame {name or ''}: cannot convert to Arrow: {exc}") from None
+            raise InputError(f"{label}: cannot convert to Arrow: {exc}") from None
         return SourceInput(name or "input", name or "DataFrame", table)
     raise InputError(
         f"unsupported input of type {type(data).__name__}: give a path, a pyarrow Table or a pandas DataFrame"
     )
+
+
+def _from_mixed_pandas(frame: Any) -> pa.Table:
+    """A DataFrame with object columns that mix numbers and text (``read_excel``): those are read as text."""
+    arrays = []
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        try:
+            arrays.append(pa.Array.from_pandas(column))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrays.append(pa.Array.from_pandas(column.astype("string")))
+    return pa.table(arrays, names=[str(c) for c in frame.columns])
 
 
 def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.Array:

@@ -272,3 +272,19 @@ def test_a_date_of_birth_that_is_no_date_is_missing() -> None:
     )
     dob = identity.dedupe({"crm": people}).features.dob  # type: ignore[union-attr]
     assert dob.tolist()[:4] == [-1, -1, -1, -1] and dob[4] >= 0
+
+
+def test_a_dataframe_with_mixed_object_columns_is_read_as_text() -> None:
+    # pandas.read_excel of an ERP export: ids and phones that are numbers in some rows, text in others.
+    crm = pd.DataFrame(
+        {
+            "id": ["C001", 1002, 1003],
+            "first_name": ["Ann", "Ann", "Bob"],
+            "last_name": ["Lee", "Lee", "Ray"],
+            "phone": [2127365000, "(212) 736-5000", None],
+        }
+    )
+    result = identity.dedupe({"crm": crm})
+    assert result.clusters.column("source_id").to_pylist() == ["C001", "1002", "1003"]
+    phones = result.features.phone[:, 0].tolist()  # type: ignore[union-attr]
+    assert phones[0] == phones[1] == 12127365000 and phones[2] == -1
