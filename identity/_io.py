@@ -33,6 +33,7 @@ __all__ = [
     "ALIASES",
     "ColumnMapping",
     "SourceInput",
+    "check_output",
     "combine_sources",
     "parse_column_option",
     "read_source",
@@ -457,6 +458,17 @@ def _stack(tables: list[pa.Table]) -> pa.Table:
     return pa.concat_tables(aligned).combine_chunks()
 
 
+def check_output(path: str | Path) -> Path:
+    """``path`` as an output file: it must end in .csv or .parquet and its folder must exist
+    (:class:`~identity.InputError` naming it if not)."""
+    target = Path(path)
+    if target.parent and not target.parent.exists():
+        raise InputError(f"{target}: the folder {target.parent} does not exist")
+    if target.suffix.lower() not in {".parquet", ".pq", ".csv"}:
+        raise InputError(f"{target}: output must end in .csv or .parquet")
+    return target
+
+
 def write_table(table: pa.Table, path: str | Path) -> None:
     """Write ``table`` as CSV or Parquet, chosen by the file extension.
 
@@ -470,12 +482,8 @@ def write_table(table: pa.Table, path: str | Path) -> None:
     ...     print(Path(f"{folder}/out.csv").read_text().split(), sorted(p.name for p in Path(folder).iterdir()))
     ['"a"', '1', '2'] ['out.csv']
     """
-    target = Path(path)
+    target = check_output(path)
     suffix = target.suffix.lower()
-    if target.parent and not target.parent.exists():
-        raise InputError(f"{target}: the folder {target.parent} does not exist")
-    if suffix not in {".parquet", ".pq", ".csv"}:
-        raise InputError(f"{target}: output must end in .csv or .parquet")
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         if suffix == ".csv":

@@ -240,3 +240,21 @@ def test_a_file_in_no_known_text_encoding_exits_2(tmp_path: Path) -> None:
     assert code == 2
     assert "erp.csv: not UTF-8, UTF-16 or Windows-1252 text" in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", ["-o", "--pairs"])
+def test_an_output_folder_that_does_not_exist_is_refused_before_the_run(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("dedupe ran although its output cannot be written")
+
+    monkeypatch.setattr("identity._cli.dedupe", no_run)
+    missing = tmp_path / "no-such-folder" / "out.csv"
+    args = (
+        ["-o", str(missing)] if option == "-o" else ["-o", str(tmp_path / "out.csv"), "--pairs", str(missing)]
+    )
+    code, err = _run(str(inputs[0]), *args)
+    assert code == 2
+    assert f"{missing}: the folder {missing.parent} does not exist" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
