@@ -14,7 +14,7 @@ from typing import TextIO
 
 from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from identity._exceptions import ConfigurationError, InputError
-from identity._io import parse_column_option, write_table
+from identity._io import check_output, parse_column_option, write_table
 
 __all__ = ["main"]
 
@@ -110,8 +110,8 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
     try:
         columns = parse_column_option(args.column)
         for target in (args.output, args.pairs):
-            if target and Path(target).suffix.lower() not in {".csv", ".parquet", ".pq"}:
-                raise InputError(f"{target}: output must end in .csv or .parquet")
+            if target:
+                check_output(target)  # before a long run, not after it
         result = dedupe(
             [Path(p) for p in args.inputs],
             columns=columns,

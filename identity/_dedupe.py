@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -183,6 +184,8 @@ def dedupe(
     """
     if threshold is None:
         threshold = SUPERVISED_THRESHOLD if labels else DEFAULT_THRESHOLD
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+        raise ConfigurationError(f"threshold must be a number between 0 and 1, got {threshold!r}")
     if not 0.0 < threshold < 1.0:
         raise ConfigurationError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
@@ -298,18 +301,30 @@ def _check_region(region: str) -> str:
 def _scoped(
     columns: Mapping[str | None, Mapping[str, Sequence[str]]] | Mapping[str, Sequence[str]] | None,
 ) -> dict[str | None, dict[str, list[str]]]:
-    if not columns:
+    if columns is None or (isinstance(columns, Mapping) and not columns):
         return {}
-    values = list(columns.values())
-    if all(isinstance(v, Mapping) for v in values):
-        return {k: {c: _listify(v) for c, v in m.items()} for k, m in columns.items()}  # type: ignore[union-attr]
-    return {None: {str(k): _listify(v) for k, v in columns.items()}}
+    if not isinstance(columns, Mapping):
+        raise InputError(
+            "columns must be a mapping such as {'phone': ['Phone1', 'Phone2']}, "
+            f"got {type(columns).__name__}"
+        )
+    nested = [isinstance(v, Mapping) for v in columns.values()]
+    if any(nested) and not all(nested):
+        raise InputError(
+            "columns: give either {canonical: columns} or {source: {canonical: columns}}, not both"
+        )
+    scoped: Mapping[Any, Any] = columns if all(nested) else {None: columns}
+    return {scope: {str(c): _listify(c, v) for c, v in mapping.items()} for scope, mapping in scoped.items()}
 
 
-def _listify(value: Any) -> list[str]:
+def _listify(canonical: Any, value: Any) -> list[str]:
     if isinstance(value, str):
         return [c.strip() for c in value.split(",") if c.strip()]
-    return [str(v) for v in value]
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise InputError(
+        f"columns[{canonical!r}]: expected a column name or a list of them, got {type(value).__name__}"
+    )
 
 
 def _fit_supervised(
@@ -322,13 +337,20 @@ def _fit_supervised(
         )
     }
     rows_l, rows_r, y = [], [], []
-    for n, (sa, ia, sb, ib, is_match) in enumerate(labels):
+    for n, label in enumerate(labels):
+        if isinstance(label, str) or not isinstance(label, Sequence) or len(label) != 5:
+            raise InputError(
+                f"labelled pair {n + 1}: expected (source_a, id_a, source_b, id_b, is_match), got {label!r}"
+            )
+        sa, ia, sb, ib, is_match = label
         try:
             rows_l.append(keys[(str(sa), str(ia))])
             rows_r.append(keys[(str(sb), str(ib))])
         except KeyError as exc:
             raise InputError(f"labelled pair {n + 1}: no record {exc.args[0]!r} in the input") from None
         y.append(bool(is_match))
+    if len(set(y)) < 2:
+        raise InputError("labelled pairs must hold both matches and non-matches (is_match True and False)")
     gamma = compare_all(comparisons, features, np.array(rows_l, np.int64), np.array(rows_r, np.int64))
     return LogisticScorer(comparisons=comparisons).fit_gamma(gamma, y)
 

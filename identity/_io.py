@@ -12,6 +12,7 @@ file, the row or the column.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -32,6 +33,7 @@ __all__ = [
     "ALIASES",
     "ColumnMapping",
     "SourceInput",
+    "check_output",
     "combine_sources",
     "parse_column_option",
     "read_source",
@@ -90,6 +92,11 @@ def parse_column_option(values: Iterable[str]) -> dict[str | None, dict[str, lis
         names = [c.strip() for c in cols.split(",") if c.strip()]
         if len(names) > 1 and target not in MULTI_VALUE_COLUMNS:
             raise InputError(f"--column {value!r}: only {sorted(MULTI_VALUE_COLUMNS)} take several columns")
+        if target in out.get(scope, {}):
+            raise InputError(
+                f"--column {value!r}: {target} is mapped twice; give all its columns in one option "
+                f"({target}=A,B)"
+            )
         out.setdefault(scope, {})[target] = names
     return out
 
@@ -103,32 +110,55 @@ class SourceInput:
     table: pa.Table
 
 
+#: CSV text encodings, tried in turn: UTF-8 (with or without a byte-order mark), then Windows-1252, in
+#: which SAP Business One and Excel on Western European Windows export. A file that starts with a UTF-16
+#: byte-order mark (Excel's "Unicode Text") is read as UTF-16.
+CSV_ENCODINGS = ("utf-8", "cp1252")
+#: Field separators a CSV header is split on; the one giving the most columns wins (ties: the first).
+#: Excel writes ``;`` where the decimal separator is a comma; ``.tsv`` files are always tab-separated.
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
 def _read_csv(path: Path) -> pa.Table:
+    with path.open("rb") as handle:
+        utf16 = handle.read(2) in {codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE}
+    for encoding in ("utf-16",) if utf16 else CSV_ENCODINGS:
+        try:
+            return _read_csv_as(path, encoding)
+        except UnicodeDecodeError:
+            continue
+        except pa.ArrowInvalid as exc:
+            if "invalid UTF8" not in str(exc):
+                first = str(exc).splitlines()[0]
+                raise InputError(f"{path}: not a readable CSV file: {first}") from None
+    raise InputError(f"{path}: not UTF-8, UTF-16 or Windows-1252 text; save it as UTF-8 CSV")
+
+
+def _read_csv_as(path: Path, encoding: str) -> pa.Table:
     import pyarrow.csv as pacsv
 
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        header_line = handle.readline()
-    if not header_line.strip():
+    with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as handle:
+        header_line = next((line for line in handle if line.strip()), "")
+    if not header_line:
         raise InputError(f"{path}: the file is empty")
-    header = next(csv.reader(io.StringIO(header_line)))
+    candidates = ("\t",) if path.suffix.lower() == ".tsv" else CSV_DELIMITERS
+    headers = [next(csv.reader(io.StringIO(header_line), delimiter=d)) for d in candidates]
+    header = max(headers, key=len)
+    delimiter = candidates[headers.index(header)]
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise InputError(f"{path}: duplicate column names in the header: {', '.join(dupes)}")
-    try:
-        return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding="utf-8", block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
-                strings_can_be_null=True,
-                null_values=[""],
-                quoted_strings_can_be_null=True,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: not a readable CSV file: {first}") from None
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 22),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header},
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
 
 
 def _read_path(path: Path) -> pa.Table:
@@ -176,22 +206,36 @@ def read_source(data: Any, *, name: str | None = None) -> SourceInput:
     if isinstance(data, pa.RecordBatch):
         return SourceInput(name or "input", name or "table", pa.Table.from_batches([data]))
     if type(data).__name__ == "DataFrame" and hasattr(data, "to_dict"):
+        label = f"DataFrame {name}" if name else "DataFrame"
         try:
-            table = pa.Table.from_pandas(data, preserve_index=False)
+            try:
+                table = pa.Table.from_pandas(data, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                table = _from_mixed_pandas(data)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
-            raise InputError(f"DataFrame {name or ''}: cannot convert to Arrow: {exc}") from None
+            raise InputError(f"{label}: cannot convert to Arrow: {exc}") from None
         return SourceInput(name or "input", name or "DataFrame", table)
     raise InputError(
         f"unsupported input of type {type(data).__name__}: give a path, a pyarrow Table or a pandas DataFrame"
     )
 
 
+def _from_mixed_pandas(frame: Any) -> pa.Table:
+    """A DataFrame with object columns that mix numbers and text (``read_excel``): those are read as text."""
+    arrays = []
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        try:
+            arrays.append(pa.Array.from_pandas(column))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrays.append(pa.Array.from_pandas(column.astype("string")))
+    return pa.table(arrays, names=[str(c) for c in frame.columns])
+
+
 def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.Array:
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
-    if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
-        return arr.cast(pa.list_(pa.string()))
     if pa.types.is_string(arr.type):
         return arr
     if pa.types.is_large_string(arr.type) or pa.types.is_null(arr.type):
@@ -206,9 +250,18 @@ def _as_strings(col: pa.ChunkedArray | pa.Array, origin: str, name: str) -> pa.A
         ]
         return pa.array(text, pa.string())
     try:
+        if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+            return arr.cast(pa.list_(pa.string()))
         return arr.cast(pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise InputError(f"{origin}: column {name!r} of type {arr.type} cannot be read as text") from None
+
+
+def _calendar_date(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A timestamp column (pandas ``datetime64``, Parquet) as the date it falls on in its own time zone."""
+    if not pa.types.is_timestamp(col.type):
+        return col
+    return pc.cast(pc.local_timestamp(col) if col.type.tz else col, pa.date32())
 
 
 def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -229,9 +282,14 @@ def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]])
             mapping[canonical] = [canonical]
             used.add(canonical)
             continue
-        found = [
-            squashed[a] for a in (_squash(x) for x in aliases) if a in squashed and squashed[a] not in used
-        ]
+        # Aliases can squash alike ("email", "e_mail"): each raw column is taken once.
+        found = list(
+            dict.fromkeys(
+                squashed[a]
+                for a in (_squash(x) for x in aliases)
+                if a in squashed and squashed[a] not in used
+            )
+        )
         if not found:
             continue
         if canonical in MULTI_VALUE_COLUMNS:
@@ -300,7 +358,10 @@ def canonicalize(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> 
         if not mapping.get(canonical):
             continue
         columns = mapping[canonical]
-        arrays = [_as_strings(table.column(c), source.origin, c) for c in columns]
+        raw = [table.column(c) for c in columns]
+        if canonical == "date_of_birth":
+            raw = [_calendar_date(col) for col in raw]
+        arrays = [_as_strings(col, source.origin, c) for col, c in zip(raw, columns, strict=True)]
         if canonical in MULTI_VALUE_COLUMNS:
             out[canonical] = _list_column(arrays, split=canonical == "email")
         else:
@@ -341,6 +402,18 @@ def combine_sources(
     an error.
     """
     mapping = mapping or {}
+    for entries in mapping.values():
+        for canonical, columns in entries.items():
+            if canonical not in CANONICAL_COLUMNS:
+                raise InputError(
+                    f"column mapping: unknown canonical column {canonical!r} "
+                    f"(one of: {', '.join(CANONICAL_COLUMNS)})"
+                )
+            if len(columns) > 1 and canonical not in MULTI_VALUE_COLUMNS:
+                raise InputError(
+                    f"column mapping: {canonical} = {', '.join(columns)}: "
+                    f"only {sorted(MULTI_VALUE_COLUMNS)} take several columns"
+                )
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
@@ -385,6 +458,17 @@ def _stack(tables: list[pa.Table]) -> pa.Table:
     return pa.concat_tables(aligned).combine_chunks()
 
 
+def check_output(path: str | Path) -> Path:
+    """``path`` as an output file: it must end in .csv or .parquet and its folder must exist
+    (:class:`~identity.InputError` naming it if not)."""
+    target = Path(path)
+    if target.parent and not target.parent.exists():
+        raise InputError(f"{target}: the folder {target.parent} does not exist")
+    if target.suffix.lower() not in {".parquet", ".pq", ".csv"}:
+        raise InputError(f"{target}: output must end in .csv or .parquet")
+    return target
+
+
 def write_table(table: pa.Table, path: str | Path) -> None:
     """Write ``table`` as CSV or Parquet, chosen by the file extension.
 
@@ -398,12 +482,8 @@ def write_table(table: pa.Table, path: str | Path) -> None:
     ...     print(Path(f"{folder}/out.csv").read_text().split(), sorted(p.name for p in Path(folder).iterdir()))
     ['"a"', '1', '2'] ['out.csv']
     """
-    target = Path(path)
+    target = check_output(path)
     suffix = target.suffix.lower()
-    if target.parent and not target.parent.exists():
-        raise InputError(f"{target}: the folder {target.parent} does not exist")
-    if suffix not in {".parquet", ".pq", ".csv"}:
-        raise InputError(f"{target}: output must end in .csv or .parquet")
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         if suffix == ".csv":

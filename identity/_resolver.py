@@ -55,6 +55,7 @@ from matchers.features import (
     _exact_many,
     _first_token_many,
     _split_suffix,
+    dob_keys_many,
 )
 from matchers.fellegi_sunter import FellegiSunter, match_probability
 from normalizers import address as _address
@@ -305,7 +306,7 @@ def _normalize(row: Mapping[str, Any], region: str) -> _Row:
         postcode=_address.normalize_postcode_many([_text(row.get("postcode"))], country=local_region)[0],
         city=_name.fold_many([_text(row.get("city"))])[0],
         country=country,
-        dob=_exact_many([_text(row.get("date_of_birth"))])[0],
+        dob=dob_keys_many([_text(row.get("date_of_birth"))], region)[0],
         national_id=_exact_many([_text(row.get("national_id"))])[0],
         company=_name.fold_many([_text(row.get("company"))])[0],
     )

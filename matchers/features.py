@@ -7,7 +7,9 @@ arrays of codes that blocking and comparisons index by record number.
 
 from __future__ import annotations
 
+import datetime
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +33,7 @@ from matchers._columns import (
 from normalizers import address as _address
 from normalizers import name as _name
 
-__all__ = ["MAX_EMAILS", "MAX_NICKNAME_GROUPS", "MAX_PHONES", "Features", "build_features"]
+__all__ = ["MAX_EMAILS", "MAX_NICKNAME_GROUPS", "MAX_PHONES", "Features", "build_features", "dob_keys_many"]
 
 #: Inputs with at least this many records use a worker process when ``workers >= 2``.
 PARALLEL_MIN_RECORDS = 20_000
@@ -265,7 +267,9 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     city_col = _column(table, "city")
     city, city_vocab = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
     dob_col = _column(table, "date_of_birth")
-    dob, dob_vocab = encode(dob_col if dob_col is not None else _nulls(n), _exact_many)
+    dob, dob_vocab = encode(
+        dob_col if dob_col is not None else _nulls(n), functools.partial(dob_keys_many, region=region)
+    )
     nid_col = _column(table, "national_id")
     national_id, national_id_vocab = encode(nid_col if nid_col is not None else _nulls(n), _exact_many)
     company_col = _column(table, "company")
@@ -338,6 +342,53 @@ def _exact_many(values: list[str | None]) -> list[str | None]:
         key = "".join(ch for ch in v.casefold() if ch.isalnum()) if v else ""
         out.append(key or None)
     return out
+
+
+#: Regions that write a date month first: 01/02/1980 is 2 January there and 1 February elsewhere.
+MONTH_FIRST_REGIONS = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "PH"})
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_YMD = re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?:[t ].*)?")
+_YMD_DIGITS = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
+_XYY = re.compile(r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?:[t ].*)?")
+_D_MON_Y = re.compile(r"(?P<d>\d{1,2})[-/. ]+(?P<mon>[a-z]{3,9})\.?[-/., ]+(?P<y>\d{4})")
+_MON_D_Y = re.compile(r"(?P<mon>[a-z]{3,9})\.?[-/. ]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[-/. ]+(?P<y>\d{4})")
+
+
+def dob_keys_many(values: list[str | None], region: str = "US") -> list[str | None]:
+    """Dates of birth as ``YYYYMMDD`` keys, whatever their spelling.
+
+    Read: ISO dates (with or without a time), ``YYYYMMDD``, ``D.M.YYYY``, ``D/M/YYYY`` or ``M/D/YYYY``
+    (month first in :data:`MONTH_FIRST_REGIONS`, unless a part is over 12), ``2 Jan 1980`` and
+    ``January 2, 1980``. A date before 1850 (``0001-01-01``, a placeholder) and a value without a digit
+    other than 0 (``n/a``, ``0000-00-00``) are missing; any other value keeps its letters and digits, so
+    that one typo from a date still compares (``19651301``).
+
+    >>> dob_keys_many(["1980-01-02T00:00:00", "01/02/1980", "2 Jan. 1980", "n/a", "0000-00-00", "19651301"])
+    ['19800102', '19800102', '19800102', None, None, '19651301']
+    >>> dob_keys_many(["01/02/1980", "02.01.1980"], region="GB")
+    ['19800201', '19800102']
+    """
+    month_first = region in MONTH_FIRST_REGIONS
+    return [_dob_key(v.strip().casefold(), month_first) if v else None for v in values]
+
+
+def _dob_key(text: str, month_first: bool) -> str | None:
+    if m := _YMD.fullmatch(text) or _YMD_DIGITS.fullmatch(text):
+        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+    elif m := _XYY.fullmatch(text):
+        a, b, year = int(m["a"]), int(m["b"]), int(m["y"])
+        day_first = m["sep"] == "." or a > 12 or (b <= 12 and not month_first)
+        day, month = (a, b) if day_first else (b, a)
+    elif (m := _D_MON_Y.fullmatch(text) or _MON_D_Y.fullmatch(text)) and m["mon"][:3] in _MONTHS:
+        year, month, day = int(m["y"]), _MONTHS.index(m["mon"][:3]) + 1, int(m["d"])
+    else:
+        year = month = day = 0
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        key = "".join(ch for ch in text if ch.isalnum())
+        return key if any("1" <= ch <= "9" for ch in key) else None
+    return f"{date.year:04d}{date.month:02d}{date.day:02d}" if date.year >= 1850 else None
 
 
 #: Slices the distinct full names are parsed in, taken by both processes.

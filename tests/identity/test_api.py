@@ -190,3 +190,101 @@ def test_two_workers_give_the_same_result_as_one(
     assert one.pairs.equals(two.pairs)
     assert [m.tolist() for m in one.model.u_] == [m.tolist() for m in two.model.u_]
     assert one.summary == two.summary
+
+
+def test_a_windows_1252_csv_is_decoded_as_windows_1252(tmp_path: Path) -> None:
+    from identity._io import read_source
+
+    path = tmp_path / "erp.csv"
+    path.write_bytes("CardCode;CardName\nC1;MÜLLER, JÖRG – € Œ\n".encode("cp1252"))
+    assert read_source(path).table.to_pylist() == [{"CardCode": "C1", "CardName": "MÜLLER, JÖRG – € Œ"}]
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ("source_id=CardCode", "columns must be a mapping"),
+        (["source_id=CardCode"], "columns must be a mapping"),
+        ({"phone": 5}, "columns\\['phone'\\]: expected a column name or a list of them"),
+        ({"phone": None}, "columns\\['phone'\\]: expected a column name or a list of them"),
+        ({"fone": ["Phone1"]}, "unknown canonical column 'fone'"),
+        ({"erp": {"fone": ["Phone1"]}}, "unknown canonical column 'fone'"),
+        ({"first_name": ["CardName", "Phone1"]}, "only \\['email', 'phone'\\] take several columns"),
+        ({"erp": {"source_id": "CardCode"}, "phone": ["Phone1"]}, "either .* or .*, not both"),
+    ],
+)
+def test_a_bad_column_mapping_is_an_input_error(columns: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        identity.dedupe({"erp": ERP}, columns=columns)  # type: ignore[arg-type]
+
+
+def test_bad_threshold_and_labels_are_library_errors() -> None:
+    with pytest.raises(ConfigurationError, match="threshold must be a number"):
+        identity.dedupe({"erp": ERP}, threshold="0.9")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="labelled pair 1: expected"):
+        identity.dedupe({"erp": ERP}, labels=[("erp", "C1")])  # type: ignore[list-item]
+    with pytest.raises(InputError, match="both matches and non-matches"):
+        identity.dedupe({"erp": ERP}, labels=[("erp", "C1", "erp", "C2", True)])
+
+
+def test_a_column_found_under_two_aliases_is_read_once() -> None:
+    # "Email" (Shopify's export) squashes to both the "email" and the "e_mail" alias.
+    from identity._io import combine_sources, read_source
+
+    source = read_source(pa.table({"id": ["1"], "Email": ["a@x.com; b@x.com"], "EmailAddress": ["c@x.com"]}))
+    table = combine_sources([source])
+    assert table.column("email").to_pylist() == [["a@x.com", "b@x.com", "c@x.com"]]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "region"),
+    [
+        pytest.param(pd.Timestamp("1980-01-02"), "US", id="datetime64"),
+        pytest.param(pd.Timestamp("1980-01-02", tz="Europe/Berlin"), "US", id="datetime64-tz"),
+        pytest.param("1980-01-02 00:00:00", "US", id="with-time"),
+        pytest.param("1980-01-02T00:00:00Z", "US", id="iso-datetime"),
+        pytest.param("19800102", "US", id="digits"),
+        pytest.param("01/02/1980", "US", id="us-slashes"),
+        pytest.param("02/01/1980", "GB", id="gb-slashes"),
+        pytest.param("13/01/1980", "US", id="day-over-12"),
+        pytest.param("02.01.1980", "US", id="german-dots"),
+        pytest.param("2 Jan 1980", "US", id="day-month-name"),
+        pytest.param("January 2, 1980", "US", id="month-name-day"),
+    ],
+)
+def test_a_date_of_birth_is_the_same_date_whatever_its_spelling(spelling: object, region: str) -> None:
+    expected = "1980-01-13" if spelling == "13/01/1980" else "1980-01-02"
+    person = {"first_name": ["John"], "last_name": ["Smith"], "email": ["john.smith@gmail.com"]}
+    erp = pd.DataFrame({"id": ["C1"], **person, "date_of_birth": [expected]})
+    shop = pd.DataFrame({"id": ["9"], **person, "date_of_birth": [spelling]})
+    result = identity.dedupe({"erp": erp, "shopify": shop}, region=region)
+    dob = result.features.dob  # type: ignore[union-attr]
+    assert dob[0] >= 0 and dob[0] == dob[1]
+    assert len(set(result.clusters.column("cluster_id").to_pylist())) == 1
+
+
+def test_a_date_of_birth_that_is_no_date_is_missing() -> None:
+    people = pa.table(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "date_of_birth": ["n/a", "n/a", "0000-00-00", "0001-01-01", "1980-01-02"],
+        }
+    )
+    dob = identity.dedupe({"crm": people}).features.dob  # type: ignore[union-attr]
+    assert dob.tolist()[:4] == [-1, -1, -1, -1] and dob[4] >= 0
+
+
+def test_a_dataframe_with_mixed_object_columns_is_read_as_text() -> None:
+    # pandas.read_excel of an ERP export: ids and phones that are numbers in some rows, text in others.
+    crm = pd.DataFrame(
+        {
+            "id": ["C001", 1002, 1003],
+            "first_name": ["Ann", "Ann", "Bob"],
+            "last_name": ["Lee", "Lee", "Ray"],
+            "phone": [2127365000, "(212) 736-5000", None],
+        }
+    )
+    result = identity.dedupe({"crm": crm})
+    assert result.clusters.column("source_id").to_pylist() == ["C001", "1002", "1003"]
+    phones = result.features.phone[:, 0].tolist()  # type: ignore[union-attr]
+    assert phones[0] == phones[1] == 12127365000 and phones[2] == -1

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -107,6 +108,12 @@ def test_jsonl_input_and_column_mapping(tmp_path: Path) -> None:
             ["--column", "fone=Phone1"],
             "unknown canonical column 'fone'",
         ),
+        (
+            "twice.csv",
+            "id,Phone1,Phone2\n1,2127365000,9175550134\n",
+            ["--column", "phone=Phone1", "--column", "phone=Phone2"],
+            "--column 'phone=Phone2': phone is mapped twice; give all its columns in one option",
+        ),
         ("data.xlsx", "not really", [], "unknown file format '.xlsx'"),
         ("bad.parquet", "this is not parquet", [], "bad.parquet: cannot read .parquet file"),
         ("ok.csv", "id,email\n1,a@x.com\n", ["--region", "XX"], "region 'XX' is not an ISO 3166 region code"),
@@ -169,3 +176,85 @@ def test_an_interrupted_write_leaves_the_old_output_whole(
         "out.csv",
         "shopify.csv",
     ]  # no partial file
+
+
+@pytest.mark.parametrize(
+    ("column", "array"),
+    [
+        ("phone", pa.array([[[2127365000]], None], pa.list_(pa.list_(pa.int64())))),
+        ("address", pa.array([{"line1": "12 Main St"}, None])),
+    ],
+)
+def test_a_column_that_cannot_be_text_exits_2_naming_it(tmp_path: Path, column: str, array: pa.Array) -> None:
+    path = tmp_path / "nested.parquet"
+    pq.write_table(pa.table({"id": ["1", "2"], column: array}), path)
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert f"nested.parquet: column {column!r} of type" in err and "cannot be read as text" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param(
+            "semicolon.csv", "id;first_name;email\n1;Ann;ann@x.com\n2;Bob;ann@x.com\n", id="semicolon"
+        ),
+        pytest.param("tabs.tsv", "id\tfirst_name\temail\n1\tAnn\tann@x.com\n2\tBob\tann@x.com\n", id="tsv"),
+        pytest.param(
+            "unicode.txt",
+            "\ufeffid\tfirst_name\temail\r\n1\tAnn\tann@x.com\r\n2\tBob\tann@x.com\r\n",
+            id="excel-unicode-text",
+        ),
+        pytest.param(
+            "lead.csv", "\n\nid,first_name,email\n1,Ann,ann@x.com\n2,Bob,ann@x.com\n", id="blank-lines-first"
+        ),
+    ],
+)
+def test_csv_dialects_of_spreadsheet_exports_are_read(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-16-le" if name.endswith(".txt") else "utf-8")
+    out = tmp_path / "out.csv"
+    code, err = _run(str(path), "-o", str(out))
+    assert code == 0, err
+    assert sorted(_clusters(out)) == [(path.stem, "1"), (path.stem, "2")]
+
+
+def test_a_windows_1252_export_is_read(tmp_path: Path) -> None:
+    # SAP Business One and Excel on Western European Windows write CSV in Windows-1252, not UTF-8.
+    path = tmp_path / "erp.csv"
+    path.write_bytes(
+        'CardCode,CardName,Phone1,City\r\nC1,"MÜLLER, JÖRG",030 1234567,München\r\n'
+        'C2,"MÜLLER, JÖRG",030 1234567,Köln\r\nC3,ŠKODA Œuvre – €,,\r\n'.encode("cp1252")
+    )
+    out = tmp_path / "out.csv"
+    code, err = _run(str(path), "-o", str(out))
+    assert code == 0, err
+    assert sorted(_clusters(out)) == [("erp", "C1"), ("erp", "C2"), ("erp", "C3")]
+
+
+def test_a_file_in_no_known_text_encoding_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "erp.csv"
+    path.write_bytes(b"id,name\n1,a\x81\x8d\xff\xfeb\n")
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert "erp.csv: not UTF-8, UTF-16 or Windows-1252 text" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", ["-o", "--pairs"])
+def test_an_output_folder_that_does_not_exist_is_refused_before_the_run(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("dedupe ran although its output cannot be written")
+
+    monkeypatch.setattr("identity._cli.dedupe", no_run)
+    missing = tmp_path / "no-such-folder" / "out.csv"
+    args = (
+        ["-o", str(missing)] if option == "-o" else ["-o", str(tmp_path / "out.csv"), "--pairs", str(missing)]
+    )
+    code, err = _run(str(inputs[0]), *args)
+    assert code == 2
+    assert f"{missing}: the folder {missing.parent} does not exist" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
