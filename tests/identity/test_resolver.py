@@ -329,6 +329,18 @@ def test_update_changes_what_is_found_and_keeps_the_cluster(resolver: Resolver) 
         resolver.update({"source": "pos", "source_id": "nope", "first_name": "X"})
 
 
+def test_a_record_updated_many_times_is_still_found(resolver: Resolver) -> None:
+    # Every update leaves the old version's keys in the index (tombstoned): they must not make the
+    # record's own phone and e-mail look like keys shared by too many records to search by.
+    record = {"source": "pos", "source_id": "P6", "first_name": "Zebulon", "last_name": "Quackenbush",
+              "phones": ["+1 415 555 0199"], "emails": ["zeb.q@example.com"]}
+    resolver.add(record)
+    for k in range(80):
+        resolver.update({**record, "first_name": "Zeb" if k % 2 else "Zebulon"})
+    assert _ids(resolver.lookup({"phone": "415 555 0199"})) == [("pos", "P6")]
+    assert _ids(resolver.lookup({"email": "zeb.q@example.com"})) == [("pos", "P6")]
+
+
 def test_remove_takes_a_record_out(resolver: Resolver, tmp_path: Path) -> None:
     n = len(resolver)
     resolver.remove(ERP, "C000101")
