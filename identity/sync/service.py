@@ -70,7 +70,12 @@ from identity._exceptions import (
 from identity._records import CustomerRecord
 from identity.adapters.sap_b1 import SapB1Client
 from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
-from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
+from identity.adapters.webhooks import (
+    MAX_WEBHOOK_BYTES,
+    InvalidWebhookError,
+    verify_webhook,
+    webhook_secret_keys,
+)
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
 from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SyncStore
@@ -356,6 +361,7 @@ class SyncService:
         self.store = store
         self.shopify = shopify
         self.sap = sap
+        webhook_secret_keys(webhook_secrets)  # none, or an empty one: refuse now, not at the first delivery
         self._secrets = webhook_secrets
         self._clock = clock
         self.max_attempts = max_attempts
