@@ -126,7 +126,7 @@ class VoiceOrder(BaseModel):
     2
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     idempotency_key: str = Field(min_length=1, max_length=200)
     phone: str | None = None

@@ -202,6 +202,24 @@ def test_unknown_field_is_a_validation_error_naming_it(resolver: Resolver) -> No
     assert "2127365000" not in message  # the value is not echoed into logs
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"source": "pos", "source_id": "P7", "phones": "+1 212 736 5000"},
+        {"source": "pos", "source_id": "P7", "emails": "john.smith@gmail.com"},
+        {"source": "pos", "source_id": "P7", "first_name": ["Jonathan"], "phones": ["+1 212 736 5000"]},
+    ],
+    ids=["phones_not_a_list", "emails_not_a_list", "name_not_a_string"],
+)
+def test_a_bad_record_is_a_validation_error_without_its_values(resolver: Resolver, record: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as info:
+        resolver.add(record)
+    message = str(info.value)
+    assert any(name in message for name in ("phones", "emails", "first_name"))
+    for value in ("2127365000", "736 5000", "john.smith", "Jonathan"):
+        assert value not in message
+
+
 # ---------------------------------------------------------------------------------- persistence
 
 
