@@ -406,6 +406,10 @@ def page_rows(payload: Any) -> list[Mapping[str, Any]]:
     return rows
 
 
+def _malformed(what: str) -> TransportError:
+    return TransportError(f"{SYSTEM}: {what}", system=SYSTEM, code="malformed")
+
+
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
@@ -423,11 +427,14 @@ def partner_to_record(row: Mapping[str, Any]) -> CustomerRecord:
     >>> r.source_id, r.full_name, r.phones
     ('C1', 'SMITH, JOHN', ['(212) 555-0100'])
     """
+    card_code = _clean(row.get("CardCode"))
+    if card_code is None:
+        raise _malformed("business partner row without a CardCode")
     phones = [p for p in (_clean(row.get(f)) for f in PHONE_FIELDS) if p]
     email = _clean(row.get("EmailAddress"))
     return CustomerRecord(
         source=SYSTEM,
-        source_id=str(row["CardCode"]),
+        source_id=card_code,
         full_name=_clean(row.get("CardName")),
         phones=phones,
         emails=[email] if email else [],
@@ -605,12 +612,15 @@ def _by_codes_filter(codes: Sequence[str]) -> str:
 
 def _discount(card_code: str, payload: Any) -> Discount:
     if not isinstance(payload, Mapping):
-        raise TransportError(f"{SYSTEM}: malformed business partner", system=SYSTEM, code="malformed")
-    return Discount(
-        card_code=str(payload.get("CardCode") or card_code),
-        price_list_num=payload.get("PriceListNum"),
-        discount_percent=float(payload.get("DiscountPercent") or 0.0),
-    )
+        raise _malformed("malformed business partner")
+    try:
+        return Discount(
+            card_code=str(payload.get("CardCode") or card_code),
+            price_list_num=payload.get("PriceListNum"),
+            discount_percent=float(payload.get("DiscountPercent") or 0.0),
+        )
+    except (TypeError, ValueError):  # float("seven"), float([1]), a ValidationError
+        raise _malformed("business partner with a PriceListNum or DiscountPercent that is not a number") from None
 
 
 def _partner_row(payload: Any) -> Mapping[str, Any]:

@@ -754,6 +754,15 @@ def _bulk_status(data: Mapping[str, Any]) -> tuple[bool, str | None]:
     return False, None
 
 
+#: What reading a JSON value of the wrong shape raises (a missing key, ``.get`` on a list, ``float("x")``,
+#: a pydantic ValidationError): turned into :func:`_malformed`.
+_SHAPE_ERRORS = (LookupError, TypeError, AttributeError, ValueError)
+
+
+def _malformed(what: str) -> TransportError:
+    return TransportError(f"{SYSTEM}: {what}", system=SYSTEM, code="malformed")
+
+
 def _jsonl_record(line: str) -> CustomerRecord | None:
     line = line.strip()
     if not line:
@@ -770,7 +779,10 @@ def _jsonl_record(line: str) -> CustomerRecord | None:
         or not str(obj.get("id", "")).startswith("gid://shopify/Customer/")
     ):
         return None
-    return customer_node_to_record(obj)
+    try:
+        return customer_node_to_record(obj)
+    except _SHAPE_ERRORS:
+        raise _malformed("bulk result line with a customer of an unexpected shape") from None
 
 
 def _retryable(exc: Exception) -> bool:
@@ -876,9 +888,13 @@ class _Base:
         )
 
     def _finish(self, op: Operation[T], result: HttpResult) -> T:
-        data, cost = parse_graphql_response(result)
-        self._pacer.observe(op.name, cost)
-        return op.parse(data)
+        try:
+            data, cost = parse_graphql_response(result)
+            self._pacer.observe(op.name, cost)
+            return op.parse(data)
+        except _SHAPE_ERRORS:
+            # valid JSON, but not what the operation returns (a node without its id, a list for an object)
+            raise _malformed(f"{op.name} answered with data of an unexpected shape") from None
 
     def _note_throttle(self, op: Operation[Any], exc: RateLimitedError) -> None:
         logger.info("Shopify throttled %s; waiting %.2fs", op.name, exc.retry_after or 0.0)
