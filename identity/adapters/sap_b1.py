@@ -388,6 +388,16 @@ def next_link(payload: Mapping[str, Any], base_url: str) -> str | None:
     return url
 
 
+def _following(payload: Mapping[str, Any], base_url: str, current: str | None) -> str | None:
+    """:func:`next_link`, refusing a link to the page just read (a loop: a proxy that drops ``$skip``)."""
+    url = next_link(payload, base_url)
+    if url is not None and url == current:
+        raise TransportError(
+            f"{SYSTEM}: next page link repeats the page just read", system=SYSTEM, code="bad_link"
+        )
+    return url
+
+
 def page_rows(payload: Any) -> list[Mapping[str, Any]]:
     """The rows of a collection response (``value``), validated to be objects.
 
@@ -716,8 +726,9 @@ class SapB1Client(_Base):
         while True:
             build = partial(self._proto.partners_request, url, filter_=filter_, select=select)
             payload = self._call(build)
-            yield from page_rows(payload)
-            url = next_link(payload, self.settings.base_url)
+            rows = page_rows(payload)
+            url = _following(payload, self.settings.base_url, url)
+            yield from rows
             if url is None:
                 return
 
@@ -910,9 +921,10 @@ class AsyncSapB1Client(_Base):
         while True:
             build = partial(self._proto.partners_request, url, filter_=filter_, select=select)
             payload = await self._call(build)
-            for row in page_rows(payload):
+            rows = page_rows(payload)
+            url = _following(payload, self.settings.base_url, url)
+            for row in rows:
                 yield row
-            url = next_link(payload, self.settings.base_url)
             if url is None:
                 return
 

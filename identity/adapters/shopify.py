@@ -726,6 +726,15 @@ def _search_page(data: Mapping[str, Any]) -> tuple[list[CustomerRecord], str | N
     return records, (info.get("endCursor") if info.get("hasNextPage") else None)
 
 
+def _moved(
+    after: str | None, page: tuple[list[CustomerRecord], str | None]
+) -> tuple[list[CustomerRecord], str | None]:
+    """``page``, unless its next cursor is the one it was read with (``hasNextPage`` forever: a loop)."""
+    if page[1] is not None and page[1] == after:
+        raise _malformed("customers page whose next cursor is the cursor it was read with")
+    return page
+
+
 def _bulk_started(data: Mapping[str, Any]) -> str:
     payload = data.get("bulkOperationRunQuery")
     raise_user_errors(payload, "bulkOperationRunQuery")
@@ -1088,7 +1097,7 @@ class ShopifyClient(_Base):
         """
         after: str | None = None
         while True:
-            records, after = self.execute(self._op_search(query, after, page_size))
+            records, after = _moved(after, self.execute(self._op_search(query, after, page_size)))
             yield from records
             if after is None:
                 return
@@ -1272,7 +1281,7 @@ class AsyncShopifyClient(_Base):
         """Async twin of :meth:`ShopifyClient.search_customers`."""
         after: str | None = None
         while True:
-            records, after = await self.execute(self._op_search(query, after, page_size))
+            records, after = _moved(after, await self.execute(self._op_search(query, after, page_size)))
             for record in records:
                 yield record
             if after is None:

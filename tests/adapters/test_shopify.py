@@ -369,6 +369,16 @@ def test_json_of_the_wrong_shape_is_a_malformed_transport_error(body: Any, call:
     assert info.value.code == "malformed"
 
 
+def test_a_cursor_that_does_not_move_ends_the_paging() -> None:
+    page = {"nodes": [{"id": "gid://shopify/Customer/1"}], "pageInfo": {"hasNextPage": True, "endCursor": "c1"}}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": {"customers": page}}))
+    settings = ShopifySettings(shop="demo.myshopify.com", access_token="t", retry_attempts=1)
+    with ShopifyClient(settings, transport=transport) as shop, pytest.raises(TransportError) as info:
+        for n, _ in enumerate(shop.search_customers("x")):
+            assert n < 10, "paging did not stop"
+    assert info.value.code == "malformed"
+
+
 def test_oversized_response(fake: Any, url: str) -> None:
     for i in range(40):
         fake.add_customer(first_name="X" * 50, last_name=f"Big{i}", email=f"big{i}@example.com")
