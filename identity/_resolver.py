@@ -848,8 +848,8 @@ class Resolver:
     def _query(self, query: CustomerQuery | Mapping[str, Any]) -> CustomerQuery:
         if isinstance(query, CustomerQuery):
             return query
-        if isinstance(query, CustomerRecord):
-            raise TypeError("lookup takes a CustomerQuery or a dict, not a CustomerRecord")
+        if not isinstance(query, Mapping):  # a CustomerRecord too: a query is not a record
+            raise TypeError(f"lookup takes a CustomerQuery or a dict, not {type(query).__name__}")
         return CustomerQuery.model_validate(dict(query))
 
     def _readings(self, query: CustomerQuery) -> list[_Row]:

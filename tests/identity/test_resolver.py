@@ -194,6 +194,14 @@ def test_unusable_queries_raise_insufficient_query(resolver: Resolver, query: di
         resolver.lookup(query)
 
 
+@pytest.mark.parametrize("query", [None, "513 895 6944", 5135556944, ["phone", "513 895 6944"]])
+def test_a_query_that_is_not_a_mapping_is_a_clear_type_error(resolver: Resolver, query: Any) -> None:
+    with pytest.raises(TypeError, match="a CustomerQuery or a dict"):
+        resolver.lookup(query)
+    with pytest.raises(TypeError, match="a CustomerQuery or a dict"):
+        resolver.verify(query, ERP, "C000101")
+
+
 def test_unknown_field_is_a_validation_error_naming_it(resolver: Resolver) -> None:
     with pytest.raises(ValidationError) as info:
         resolver.lookup({"phone_number": "+12127365000"})
