@@ -36,7 +36,8 @@ class CustomerRecord(BaseModel):
     """One customer as a source system holds it, in canonical fields.
 
     ``phones`` and ``emails`` keep every value the source had (raw, not normalized). The ``repr`` masks
-    personal data, so a record can be logged safely.
+    personal data, so a record can be logged safely, and a :class:`pydantic.ValidationError` names the
+    fields without echoing their values.
 
     >>> r = CustomerRecord(source="erp", source_id="C001", first_name="John", last_name="Smith",
     ...                    phones=["+1 212 736 5000"], emails=["john.smith@gmail.com"])
@@ -46,7 +47,7 @@ class CustomerRecord(BaseModel):
     ['+1 212 736 5000']
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     source: str = Field(min_length=1)
     source_id: str = Field(min_length=1)

@@ -849,8 +849,8 @@ class Resolver:
     def _query(self, query: CustomerQuery | Mapping[str, Any]) -> CustomerQuery:
         if isinstance(query, CustomerQuery):
             return query
-        if isinstance(query, CustomerRecord):
-            raise TypeError("lookup takes a CustomerQuery or a dict, not a CustomerRecord")
+        if not isinstance(query, Mapping):  # a CustomerRecord too: a query is not a record
+            raise TypeError(f"lookup takes a CustomerQuery or a dict, not {type(query).__name__}")
         return CustomerQuery.model_validate(dict(query))
 
     def _readings(self, query: CustomerQuery) -> list[_Row]:
@@ -1072,11 +1072,18 @@ class Resolver:
         )
 
     def _candidates(self, coded: _Coded, exclude: int = -1) -> IntArray:
-        """Live records sharing a key with any reading; common keys only when nothing else is found."""
+        """Live records sharing a key with any reading; common keys only when nothing else is found.
+
+        Removed and replaced rows stay in the index: they are dropped per key before a key is judged
+        common, so a record updated many times is still found by its own keys."""
         hits: list[IntArray] = []
         common: list[IntArray] = []
         fallback: list[IntArray] = []
-        for key, rows in self._index.find(coded.keys):
+        alive = self._cols["alive"]
+        for key, found in self._index.find(coded.keys):
+            rows = found[alive[found]]
+            if not len(rows):
+                continue
             if key >> _TAG_SHIFT in _FALLBACK_TAGS:
                 fallback.append(rows)
             elif len(rows) > MAX_KEY_ROWS:
@@ -1090,8 +1097,7 @@ class Resolver:
         if not hits:
             return np.zeros(0, dtype=np.int64)
         rows = np.unique(np.concatenate(hits)) if len(hits) > 1 else hits[0]
-        keep = self._cols["alive"][rows] & (rows != exclude)
-        out: IntArray = rows[keep]
+        out: IntArray = rows[rows != exclude]
         return out
 
     def _score(

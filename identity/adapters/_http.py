@@ -340,6 +340,12 @@ class CircuitBreaker:
                 self._opened_at = self._clock()
             self._probing = False
 
+    def record_no_answer(self) -> None:
+        """A call ended without telling how the system is (cancelled, or failed on our side before or
+        after the request): the state stays as it was, and a half-open probe may be tried again."""
+        with self._lock:
+            self._probing = False
+
     def reset(self) -> None:
         """Forget every failure and close the circuit."""
         self.record_success()
@@ -398,6 +404,10 @@ def retry_call(
             if delay > 0:
                 policy.sleep(delay)
             continue
+        except BaseException:
+            if breaker is not None:
+                breaker.record_no_answer()
+            raise
         _note(breaker, None, counts_as_down)
         return value
 
@@ -433,6 +443,10 @@ async def retry_call_async(
             if delay > 0:
                 await policy.async_sleep(delay)
             continue
+        except BaseException:
+            if breaker is not None:
+                breaker.record_no_answer()
+            raise
         _note(breaker, None, counts_as_down)
         return value
 

@@ -388,6 +388,16 @@ def next_link(payload: Mapping[str, Any], base_url: str) -> str | None:
     return url
 
 
+def _following(payload: Mapping[str, Any], base_url: str, current: str | None) -> str | None:
+    """:func:`next_link`, refusing a link to the page just read (a loop: a proxy that drops ``$skip``)."""
+    url = next_link(payload, base_url)
+    if url is not None and url == current:
+        raise TransportError(
+            f"{SYSTEM}: next page link repeats the page just read", system=SYSTEM, code="bad_link"
+        )
+    return url
+
+
 def page_rows(payload: Any) -> list[Mapping[str, Any]]:
     """The rows of a collection response (``value``), validated to be objects.
 
@@ -404,6 +414,10 @@ def page_rows(payload: Any) -> list[Mapping[str, Any]]:
     if not all(isinstance(row, Mapping) for row in rows):
         raise TransportError(f"{SYSTEM}: collection rows are not objects", system=SYSTEM, code="malformed")
     return rows
+
+
+def _malformed(what: str) -> TransportError:
+    return TransportError(f"{SYSTEM}: {what}", system=SYSTEM, code="malformed")
 
 
 def _clean(value: Any) -> str | None:
@@ -423,11 +437,14 @@ def partner_to_record(row: Mapping[str, Any]) -> CustomerRecord:
     >>> r.source_id, r.full_name, r.phones
     ('C1', 'SMITH, JOHN', ['(212) 555-0100'])
     """
+    card_code = _clean(row.get("CardCode"))
+    if card_code is None:
+        raise _malformed("business partner row without a CardCode")
     phones = [p for p in (_clean(row.get(f)) for f in PHONE_FIELDS) if p]
     email = _clean(row.get("EmailAddress"))
     return CustomerRecord(
         source=SYSTEM,
-        source_id=str(row["CardCode"]),
+        source_id=card_code,
         full_name=_clean(row.get("CardName")),
         phones=phones,
         emails=[email] if email else [],
@@ -605,12 +622,15 @@ def _by_codes_filter(codes: Sequence[str]) -> str:
 
 def _discount(card_code: str, payload: Any) -> Discount:
     if not isinstance(payload, Mapping):
-        raise TransportError(f"{SYSTEM}: malformed business partner", system=SYSTEM, code="malformed")
-    return Discount(
-        card_code=str(payload.get("CardCode") or card_code),
-        price_list_num=payload.get("PriceListNum"),
-        discount_percent=float(payload.get("DiscountPercent") or 0.0),
-    )
+        raise _malformed("malformed business partner")
+    try:
+        return Discount(
+            card_code=str(payload.get("CardCode") or card_code),
+            price_list_num=payload.get("PriceListNum"),
+            discount_percent=float(payload.get("DiscountPercent") or 0.0),
+        )
+    except (TypeError, ValueError):  # float("seven"), float([1]), a ValidationError
+        raise _malformed("business partner with a PriceListNum or DiscountPercent that is not a number") from None
 
 
 def _partner_row(payload: Any) -> Mapping[str, Any]:
@@ -706,8 +726,9 @@ class SapB1Client(_Base):
         while True:
             build = partial(self._proto.partners_request, url, filter_=filter_, select=select)
             payload = self._call(build)
-            yield from page_rows(payload)
-            url = next_link(payload, self.settings.base_url)
+            rows = page_rows(payload)
+            url = _following(payload, self.settings.base_url, url)
+            yield from rows
             if url is None:
                 return
 
@@ -900,9 +921,10 @@ class AsyncSapB1Client(_Base):
         while True:
             build = partial(self._proto.partners_request, url, filter_=filter_, select=select)
             payload = await self._call(build)
-            for row in page_rows(payload):
+            rows = page_rows(payload)
+            url = _following(payload, self.settings.base_url, url)
+            for row in rows:
                 yield row
-            url = next_link(payload, self.settings.base_url)
             if url is None:
                 return
 

@@ -726,6 +726,15 @@ def _search_page(data: Mapping[str, Any]) -> tuple[list[CustomerRecord], str | N
     return records, (info.get("endCursor") if info.get("hasNextPage") else None)
 
 
+def _moved(
+    after: str | None, page: tuple[list[CustomerRecord], str | None]
+) -> tuple[list[CustomerRecord], str | None]:
+    """``page``, unless its next cursor is the one it was read with (``hasNextPage`` forever: a loop)."""
+    if page[1] is not None and page[1] == after:
+        raise _malformed("customers page whose next cursor is the cursor it was read with")
+    return page
+
+
 def _bulk_started(data: Mapping[str, Any]) -> str:
     payload = data.get("bulkOperationRunQuery")
     raise_user_errors(payload, "bulkOperationRunQuery")
@@ -754,6 +763,15 @@ def _bulk_status(data: Mapping[str, Any]) -> tuple[bool, str | None]:
     return False, None
 
 
+#: What reading a JSON value of the wrong shape raises (a missing key, ``.get`` on a list, ``float("x")``,
+#: a pydantic ValidationError): turned into :func:`_malformed`.
+_SHAPE_ERRORS = (LookupError, TypeError, AttributeError, ValueError)
+
+
+def _malformed(what: str) -> TransportError:
+    return TransportError(f"{SYSTEM}: {what}", system=SYSTEM, code="malformed")
+
+
 def _jsonl_record(line: str) -> CustomerRecord | None:
     line = line.strip()
     if not line:
@@ -770,7 +788,10 @@ def _jsonl_record(line: str) -> CustomerRecord | None:
         or not str(obj.get("id", "")).startswith("gid://shopify/Customer/")
     ):
         return None
-    return customer_node_to_record(obj)
+    try:
+        return customer_node_to_record(obj)
+    except _SHAPE_ERRORS:
+        raise _malformed("bulk result line with a customer of an unexpected shape") from None
 
 
 def _retryable(exc: Exception) -> bool:
@@ -876,9 +897,13 @@ class _Base:
         )
 
     def _finish(self, op: Operation[T], result: HttpResult) -> T:
-        data, cost = parse_graphql_response(result)
-        self._pacer.observe(op.name, cost)
-        return op.parse(data)
+        try:
+            data, cost = parse_graphql_response(result)
+            self._pacer.observe(op.name, cost)
+            return op.parse(data)
+        except _SHAPE_ERRORS:
+            # valid JSON, but not what the operation returns (a node without its id, a list for an object)
+            raise _malformed(f"{op.name} answered with data of an unexpected shape") from None
 
     def _note_throttle(self, op: Operation[Any], exc: RateLimitedError) -> None:
         logger.info("Shopify throttled %s; waiting %.2fs", op.name, exc.retry_after or 0.0)
@@ -1072,7 +1097,7 @@ class ShopifyClient(_Base):
         """
         after: str | None = None
         while True:
-            records, after = self.execute(self._op_search(query, after, page_size))
+            records, after = _moved(after, self.execute(self._op_search(query, after, page_size)))
             yield from records
             if after is None:
                 return
@@ -1256,7 +1281,7 @@ class AsyncShopifyClient(_Base):
         """Async twin of :meth:`ShopifyClient.search_customers`."""
         after: str | None = None
         while True:
-            records, after = await self.execute(self._op_search(query, after, page_size))
+            records, after = _moved(after, await self.execute(self._op_search(query, after, page_size)))
             for record in records:
                 yield record
             if after is None:

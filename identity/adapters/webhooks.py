@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from identity._exceptions import AuthenticationError, RemoteValidationError
 
-__all__ = ["MAX_WEBHOOK_BYTES", "InvalidWebhookError", "WebhookEvent", "verify_webhook", "webhook_hmac"]
+__all__ = [
+    "MAX_WEBHOOK_BYTES",
+    "InvalidWebhookError",
+    "WebhookEvent",
+    "verify_webhook",
+    "webhook_hmac",
+    "webhook_secret_keys",
+]
 
 SYSTEM = "shopify"
 #: Bodies larger than this are refused before any hashing (Shopify caps webhook payloads well below it).
@@ -63,6 +70,28 @@ def webhook_hmac(raw_body: bytes, secret: str | SecretStr) -> str:
     key = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
     digest = hmac.new(key.encode("utf-8"), raw_body, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
+
+
+def webhook_secret_keys(secrets: Sequence[str | SecretStr] | str | SecretStr) -> list[str]:
+    """The plain values of the configured webhook secrets; :class:`ValueError` if there is none or one
+    is empty (anyone can sign with an empty key, so an unset rotation secret must not become one).
+
+    Examples
+    --------
+    >>> len(webhook_secret_keys([SecretStr("new"), "previous"]))
+    2
+    >>> webhook_secret_keys(["new", ""])
+    Traceback (most recent call last):
+    ...
+    ValueError: a webhook secret is empty (an unset environment variable?)
+    """
+    given = [secrets] if isinstance(secrets, str | SecretStr) else list(secrets)
+    if not given:
+        raise ValueError("no webhook secret configured")
+    keys = [s.get_secret_value() if isinstance(s, SecretStr) else s for s in given]
+    if not all(isinstance(k, str) and k for k in keys):
+        raise ValueError("a webhook secret is empty (an unset environment variable?)")
+    return keys
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -131,9 +160,7 @@ def verify_webhook(
             system=SYSTEM,
             code="too_large",
         )
-    keys = [secrets] if isinstance(secrets, str | SecretStr) else list(secrets)
-    if not keys:
-        raise ValueError("no webhook secret configured")
+    keys = webhook_secret_keys(secrets)
     try:
         received = base64.b64decode((hmac_header or "").strip(), validate=True)
     except (binascii.Error, ValueError):

@@ -53,6 +53,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
@@ -70,7 +71,12 @@ from identity._exceptions import (
 from identity._records import CustomerRecord
 from identity.adapters.sap_b1 import SapB1Client
 from identity.adapters.shopify import AppliedDiscount, LineItem, ShopifyClient
-from identity.adapters.webhooks import MAX_WEBHOOK_BYTES, InvalidWebhookError, verify_webhook
+from identity.adapters.webhooks import (
+    MAX_WEBHOOK_BYTES,
+    InvalidWebhookError,
+    verify_webhook,
+    webhook_secret_keys,
+)
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
 from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SyncStore
@@ -101,6 +107,9 @@ ERP_CUSTOMER = "erp_customer"
 VOICE_ORDER = "voice_order"
 #: The ``own_writes`` system under which the contact fields last synced to an ERP partner are remembered.
 ERP_CONTACT = "erp-contact"
+#: The ``own_writes`` system under which the Shopify ``updated_at`` of each customer's contact fields last
+#: brought in line with the ERP is remembered (as :func:`_instant`), so that an older update is not pushed.
+ERP_CONTACT_AT = "erp-contact-at"
 #: The ``own_writes`` system noting that a draft order was (perhaps) requested for an idempotency key.
 DRAFT_ATTEMPT = "draft-attempt"
 #: Tags of the draft orders of voice orders: every one, one taken while the ERP was down (until its ERP
@@ -121,7 +130,7 @@ class VoiceOrder(BaseModel):
     2
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     idempotency_key: str = Field(min_length=1, max_length=200)
     phone: str | None = None
@@ -242,6 +251,27 @@ def draft_order_tag(idempotency_key: str) -> str:
     return "idem-" + _hash(idempotency_key.encode())[:32]
 
 
+def _instant(updated_at: Any) -> str | None:
+    """A webhook's ``updated_at`` (ISO 8601 with an offset) as sortable text: UTC epoch seconds, zero-padded.
+
+    Examples
+    --------
+    >>> _instant("2026-05-06T10:00:00-04:00") == _instant("2026-05-06T15:00:00+01:00")
+    True
+    >>> _instant("yesterday") is None
+    True
+    """
+    if not isinstance(updated_at, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(updated_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return f"{moment.timestamp():020.6f}"
+
+
 def _share_contact(a: CustomerRecord, b: CustomerRecord, region: str) -> bool:
     """False when both records have emails and none is shared, and no phone is shared (as E.164)."""
     emails_a = {e.strip().lower() for e in a.emails}
@@ -280,6 +310,7 @@ def _customer_from_payload(topic: str, payload: Mapping[str, Any]) -> dict[str, 
         "phone": text("phone"),
         "first_name": text("first_name"),
         "last_name": text("last_name"),
+        "updated_at": text("updated_at"),
     }
 
 
@@ -356,6 +387,7 @@ class SyncService:
         self.store = store
         self.shopify = shopify
         self.sap = sap
+        webhook_secret_keys(webhook_secrets)  # none, or an empty one: refuse now, not at the first delivery
         self._secrets = webhook_secrets
         self._clock = clock
         self.max_attempts = max_attempts
@@ -713,7 +745,15 @@ class SyncService:
             detail: dict[str, Any] = {"card_code": card, "shopify_id": shopify_id}
             if c.get("topic") != "customers/update" or not self.push_contact_updates:
                 return _Result(outcome, "already linked", detail)
+            stamp = _instant(c.get("updated_at"))
+            newest = self.store.newest_own_write(ERP_CONTACT_AT, shopify_id)
+            if stamp is not None and newest is not None and stamp < newest:
+                # delivered after a newer update of this customer (Shopify does not order webhooks)
+                return _Result(outcome, "already linked; an update older than the one last synced, not pushed",
+                               {**detail, "erp_updated": []})
             pushed = self._push_contact(card, c)
+            if pushed is not None and stamp is not None:
+                self.store.record_own_write(ERP_CONTACT_AT, shopify_id, stamp)
             if pushed is not None:
                 reason = (f"already linked; updated ERP partner {card}: {', '.join(pushed)}" if pushed
                           else "already linked; ERP partner up to date")

@@ -696,6 +696,13 @@ class SyncStore(abc.ABC):
                 (system, object_id, content_hash, self._clock()),
             )
 
+    def newest_own_write(self, system: str, object_id: str) -> str | None:
+        """The greatest content recorded for this object under ``system`` (text order), or None."""
+        rows = self._query(
+            "SELECT MAX(content_hash) FROM own_writes WHERE system = ? AND object_id = ?", (system, object_id)
+        )
+        return None if not rows or rows[0][0] is None else str(rows[0][0])
+
     def is_own_write(self, system: str, object_id: str, content_hash: str) -> bool:
         """Whether we wrote exactly this content to this object."""
         rows = self._query(

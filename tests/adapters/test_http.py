@@ -89,6 +89,59 @@ def test_circuit_breaker_opens_fails_fast_and_probes_half_open() -> None:
     assert breaker.state == "closed" and breaker.consecutive_failures == 0
 
 
+@pytest.mark.parametrize("interruption", [ConfigurationError("vault unreachable"), KeyError("id")])
+def test_a_probe_that_ends_without_an_answer_lets_the_next_call_probe(interruption: Exception) -> None:
+    # A half-open probe that raises something other than an adapter error (a secret provider failing,
+    # a cancelled task) says nothing about the system: the breaker must not stay failing fast forever.
+    clock = Clock()
+    breaker = CircuitBreaker("sap_b1", threshold=1, cooldown=10, clock=clock)
+    policy = RetryPolicy(on=TransportError, attempts=1)
+
+    def down() -> None:
+        raise TransportError("reset")
+
+    def interrupted() -> None:
+        raise interruption
+
+    with pytest.raises(TransportError):
+        retry_call(down, policy, breaker)
+    clock.now = 11
+    with pytest.raises(type(interruption)):
+        retry_call(interrupted, policy, breaker)
+    assert retry_call(lambda: "up", policy, breaker) == "up"
+    assert breaker.state == "closed"
+
+
+def test_a_cancelled_async_probe_lets_the_next_call_probe() -> None:
+    import asyncio
+
+    from identity.adapters._http import retry_call_async
+
+    clock = Clock()
+    breaker = CircuitBreaker("shopify", threshold=1, cooldown=10, clock=clock)
+    policy = RetryPolicy(on=TransportError, attempts=1)
+
+    async def down() -> None:
+        raise TransportError("reset")
+
+    async def slow() -> str:
+        await asyncio.sleep(10)
+        return "late"
+
+    async def up() -> str:
+        return "up"
+
+    async def main() -> str:
+        with pytest.raises(TransportError):
+            await retry_call_async(down, policy, breaker)
+        clock.now = 11
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(retry_call_async(slow, policy, breaker), 0.01)
+        return await retry_call_async(up, policy, breaker)
+
+    assert asyncio.run(main()) == "up"
+
+
 def test_breaker_counts_only_system_failures() -> None:
     breaker = CircuitBreaker("shopify", threshold=1, cooldown=60)
     policy = RetryPolicy(on=TransportError, attempts=1)

@@ -366,6 +366,42 @@ def test_malformed_json_is_a_transport_error(erp: SapB1Client, fake: SapB1Fake) 
     assert info.value.code == "malformed"
 
 
+@pytest.mark.parametrize(
+    ("body", "call"),
+    [
+        ({"value": [{"CardName": "SMITH, JOHN"}]}, lambda erp: erp.find_customers(email="a@example.com")),
+        ({"value": [{"CardCode": "", "CardName": "SMITH, JOHN"}]}, lambda erp: list(erp.iter_customers())),
+        ({"CardCode": "C1", "DiscountPercent": "seven"}, lambda erp: erp.discount_for("C1")),
+        ({"CardCode": "C1", "PriceListNum": [2]}, lambda erp: erp.discount_for("C1")),
+    ],
+    ids=["row_without_card_code", "empty_card_code", "discount_not_a_number", "price_list_a_list"],
+)
+def test_json_of_the_wrong_shape_is_a_malformed_transport_error(body: Any, call: Callable[[Any], Any]) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/Login"):
+            return httpx.Response(200, json={"SessionId": "abc"})
+        return httpx.Response(200, json=body)
+
+    settings = SapB1Settings(base_url="http://127.0.0.1/b1s/v1", company_db="DB", username="u", password="p")
+    with SapB1Client(settings, transport=httpx.MockTransport(answer)) as erp, pytest.raises(TransportError) as info:
+        call(erp)
+    assert info.value.code == "malformed"
+
+
+def test_a_next_link_that_repeats_the_page_just_read_ends_the_paging() -> None:
+    # A proxy that drops $skip (or a server bug) serves page one again with the same link: stop, do not loop.
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/Login"):
+            return httpx.Response(200, json={"SessionId": "abc"})
+        return httpx.Response(200, json={"value": [{"CardCode": "C1"}], "odata.nextLink": "BusinessPartners?$skip=20"})
+
+    settings = SapB1Settings(base_url="http://127.0.0.1/b1s/v1", company_db="DB", username="u", password="p")
+    with SapB1Client(settings, transport=httpx.MockTransport(answer)) as erp, pytest.raises(TransportError) as info:
+        for n, _ in enumerate(erp.iter_customers()):
+            assert n < 10, "paging did not stop"
+    assert info.value.code == "bad_link"
+
+
 def test_oversized_response_is_refused(fake: SapB1Fake, url: str) -> None:
     settings = sap_settings(url, page_size=500, max_response_bytes=4096)
     with SapB1Client(settings) as erp, pytest.raises(TransportError) as info:

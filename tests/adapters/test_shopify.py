@@ -333,6 +333,52 @@ def test_malformed_json(shop: ShopifyClient, fake: Any) -> None:
     assert info.value.code == "malformed"
 
 
+CUSTOMER = CustomerRecord(source="sap_b1", source_id="C1", emails=["ann@example.com"])
+DRAFT_LINES = [LineItem(variant_id="gid://shopify/ProductVariant/1", quantity=1)]
+
+
+@pytest.mark.parametrize(
+    ("body", "call"),
+    [
+        ({"data": {"customerByIdentifier": {"firstName": "Ann"}}},  # a node without its id
+         lambda shop: shop.customer_by_identifier(email="ann@example.com")),
+        ({"data": {"customers": [{"id": "gid://shopify/Customer/1"}]}}, lambda shop: list(shop.search_customers("x"))),
+        ({"data": {"customers": {"nodes": ["gid://shopify/Customer/1"]}}}, lambda shop: list(shop.search_customers("x"))),
+        ({"data": {"customerSet": {"userErrors": ["Email is invalid"]}}}, lambda shop: shop.upsert_customer(CUSTOMER)),
+        ({"data": {"draftOrderCreate": {"draftOrder": {"name": "#D1"}, "userErrors": []}}},
+         lambda shop: shop.create_draft_order("gid://shopify/Customer/1", DRAFT_LINES)),
+        ({"data": {"draftOrder": {"id": "gid://shopify/DraftOrder/1", "appliedDiscount":
+                                  {"value": "five", "valueType": "PERCENTAGE"}}}},
+         lambda shop: shop.draft_order("gid://shopify/DraftOrder/1")),
+        ({"data": {"customerByIdentifier": None}, "extensions": {"cost": {"requestedQueryCost": "ten"}}},
+         lambda shop: shop.customer_by_identifier(email="ann@example.com")),
+        ({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+          "extensions": {"cost": {"requestedQueryCost": "ten"}}},
+         lambda shop: shop.customer_by_identifier(email="ann@example.com")),
+    ],
+    ids=["node_without_id", "connection_is_a_list", "node_is_a_string", "user_error_is_a_string",
+         "draft_without_id", "discount_not_a_number", "cost_not_a_number", "throttled_cost_not_a_number"],
+)
+def test_json_of_the_wrong_shape_is_a_malformed_transport_error(body: Any, call: Callable[[Any], Any]) -> None:
+    # Valid JSON that is not what the operation returns is as malformed as broken JSON: a typed error,
+    # never a KeyError or AttributeError from inside the parser (the sync service would crash on it).
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    settings = ShopifySettings(shop="demo.myshopify.com", access_token="t", retry_attempts=1)
+    with ShopifyClient(settings, transport=transport) as shop, pytest.raises(TransportError) as info:
+        call(shop)
+    assert info.value.code == "malformed"
+
+
+def test_a_cursor_that_does_not_move_ends_the_paging() -> None:
+    page = {"nodes": [{"id": "gid://shopify/Customer/1"}], "pageInfo": {"hasNextPage": True, "endCursor": "c1"}}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": {"customers": page}}))
+    settings = ShopifySettings(shop="demo.myshopify.com", access_token="t", retry_attempts=1)
+    with ShopifyClient(settings, transport=transport) as shop, pytest.raises(TransportError) as info:
+        for n, _ in enumerate(shop.search_customers("x")):
+            assert n < 10, "paging did not stop"
+    assert info.value.code == "malformed"
+
+
 def test_oversized_response(fake: Any, url: str) -> None:
     for i in range(40):
         fake.add_customer(first_name="X" * 50, last_name=f"Big{i}", email=f"big{i}@example.com")

@@ -77,6 +77,14 @@ def test_non_object_body_is_refused_after_verification() -> None:
     assert info.value.code == "malformed"
 
 
+@pytest.mark.parametrize("secrets", ["", SecretStr(""), ["current", ""], [SecretStr("current"), SecretStr("")]])
+def test_an_empty_secret_is_refused_not_used(secrets: object) -> None:
+    # HMAC with an empty key is computable by anyone: an unset rotation secret must not become one.
+    forged = webhook_hmac(BODY, "")
+    with pytest.raises(ValueError, match="empty"):
+        verify_webhook(BODY, forged, secrets)  # type: ignore[arg-type]
+
+
 def test_raw_bytes_are_required() -> None:
     with pytest.raises(TypeError):
         verify_webhook(json.loads(BODY), "x", "current")  # type: ignore[arg-type]

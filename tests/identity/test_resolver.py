@@ -194,12 +194,38 @@ def test_unusable_queries_raise_insufficient_query(resolver: Resolver, query: di
         resolver.lookup(query)
 
 
+@pytest.mark.parametrize("query", [None, "513 895 6944", 5135556944, ["phone", "513 895 6944"]])
+def test_a_query_that_is_not_a_mapping_is_a_clear_type_error(resolver: Resolver, query: Any) -> None:
+    with pytest.raises(TypeError, match="a CustomerQuery or a dict"):
+        resolver.lookup(query)
+    with pytest.raises(TypeError, match="a CustomerQuery or a dict"):
+        resolver.verify(query, ERP, "C000101")
+
+
 def test_unknown_field_is_a_validation_error_naming_it(resolver: Resolver) -> None:
     with pytest.raises(ValidationError) as info:
         resolver.lookup({"phone_number": "+12127365000"})
     message = str(info.value)
     assert "phone_number" in message
     assert "2127365000" not in message  # the value is not echoed into logs
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"source": "pos", "source_id": "P7", "phones": "+1 212 736 5000"},
+        {"source": "pos", "source_id": "P7", "emails": "john.smith@gmail.com"},
+        {"source": "pos", "source_id": "P7", "first_name": ["Jonathan"], "phones": ["+1 212 736 5000"]},
+    ],
+    ids=["phones_not_a_list", "emails_not_a_list", "name_not_a_string"],
+)
+def test_a_bad_record_is_a_validation_error_without_its_values(resolver: Resolver, record: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as info:
+        resolver.add(record)
+    message = str(info.value)
+    assert any(name in message for name in ("phones", "emails", "first_name"))
+    for value in ("2127365000", "736 5000", "john.smith", "Jonathan"):
+        assert value not in message
 
 
 # ---------------------------------------------------------------------------------- persistence
@@ -327,6 +353,18 @@ def test_update_changes_what_is_found_and_keeps_the_cluster(resolver: Resolver) 
     assert ("pos", "P4") not in _ids(resolver.lookup({"phone": "415 555 0100"}))
     with pytest.raises(KeyError):
         resolver.update({"source": "pos", "source_id": "nope", "first_name": "X"})
+
+
+def test_a_record_updated_many_times_is_still_found(resolver: Resolver) -> None:
+    # Every update leaves the old version's keys in the index (tombstoned): they must not make the
+    # record's own phone and e-mail look like keys shared by too many records to search by.
+    record = {"source": "pos", "source_id": "P6", "first_name": "Zebulon", "last_name": "Quackenbush",
+              "phones": ["+1 415 555 0199"], "emails": ["zeb.q@example.com"]}
+    resolver.add(record)
+    for k in range(80):
+        resolver.update({**record, "first_name": "Zeb" if k % 2 else "Zebulon"})
+    assert _ids(resolver.lookup({"phone": "415 555 0199"})) == [("pos", "P6")]
+    assert _ids(resolver.lookup({"email": "zeb.q@example.com"})) == [("pos", "P6")]
 
 
 def test_remove_takes_a_record_out(resolver: Resolver, tmp_path: Path) -> None:

@@ -131,3 +131,21 @@ def test_the_properties_we_write_exist_in_the_service_layer_schema() -> None:
         pytest.skip("../shared/reference/sap-b1/businesspartners.openapi.json is absent")
     properties = json.loads(SAP_OPENAPI.read_text())["components"]["schemas"]["BusinessPartner"]["properties"]
     assert set(CONTACT_FIELDS) <= set(properties)
+
+
+def test_an_update_delivered_after_a_newer_one_does_not_overwrite_it(env: Env) -> None:
+    # Shopify does not order webhooks: an update Shopify retried (our endpoint timed out) may arrive
+    # after the customer's next one. Its older e-mail must not overwrite the newer one in the ERP.
+    service, payload = linked(env, 6)
+    card = ERP[6]["CardCode"]
+    newer = {**payload, "email": "second@example.org", "updated_at": "2026-05-06T10:05:00-04:00"}
+    older = {**payload, "email": "first@example.org", "updated_at": "2026-05-06T15:00:00+01:00"}  # 10:00 -04:00
+    assert service.handle_webhook(*webhook("customers/update", newer, "update-6-new")).outcome is Outcome.LINKED
+    late = service.handle_webhook(*webhook("customers/update", older, "update-6-old"))
+    assert late.outcome is Outcome.LINKED and "older" in late.reason
+    assert partner(env, card)["EmailAddress"] == "second@example.org"
+    assert len(patches(env)) == 1
+    # a later update goes through as usual
+    latest = {**payload, "email": "third@example.org", "updated_at": "2026-05-06T10:06:00-04:00"}
+    service.handle_webhook(*webhook("customers/update", latest, "update-6-latest"))
+    assert partner(env, card)["EmailAddress"] == "third@example.org"

@@ -139,3 +139,16 @@ def test_spoken_email_is_read_and_matched_in_the_erp(env: Env) -> None:
     assert result.outcome is Outcome.CREATED  # new to Shopify, found in the ERP
     assert result.detail["card_code"] == "C90001"
     assert env.shop._find(email="john.smith@gmail.com") is not None and env.sap.posts == 0
+
+
+def test_an_invalid_voice_order_error_does_not_echo_the_caller() -> None:
+    from pydantic import ValidationError
+
+    from identity.sync import VoiceOrder
+
+    with pytest.raises(ValidationError) as info:
+        VoiceOrder(idempotency_key="k", phone=12125550100, email=["john.smith@gmail.com"],  # type: ignore[arg-type]
+                   line_items=[{"variant_id": "gid://shopify/ProductVariant/1", "quantity": 1}])
+    message = str(info.value)
+    assert "phone" in message and "email" in message
+    assert "2125550100" not in message and "john.smith" not in message

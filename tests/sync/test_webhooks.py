@@ -112,6 +112,13 @@ def test_bad_deliveries_are_rejected_with_a_reason_and_service_keeps_serving(
     assert ok.outcome is Outcome.LINKED
 
 
+@pytest.mark.parametrize("secrets", [[], [""], [SECRET, ""]], ids=["none", "empty", "empty_previous"])
+def test_a_service_without_a_usable_webhook_secret_refuses_to_start(env: Env, secrets: list[str]) -> None:
+    # Not at the first delivery, and never by verifying against an empty key that anyone can sign with.
+    with pytest.raises(ValueError, match="webhook secret"):
+        env.service(webhook_secrets=secrets)
+
+
 def test_same_webhook_id_with_another_body_is_a_conflict(env: Env) -> None:
     service = env.service()
     service.handle_webhook(*webhook("customers/create", known(1), "w-1"))
