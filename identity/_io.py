@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pyarrow as pa
@@ -124,27 +124,103 @@ def _read_csv(path: Path) -> pa.Table:
         utf16 = handle.read(2) in {codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE}
     for encoding in ("utf-16",) if utf16 else CSV_ENCODINGS:
         try:
-            return _read_csv_as(path, encoding)
+            table = _read_csv_as(path, encoding)
         except UnicodeDecodeError:
-            continue
+            pass
         except pa.ArrowInvalid as exc:
             if "invalid UTF8" not in str(exc):
-                first = str(exc).splitlines()[0]
-                raise InputError(f"{path}: not a readable CSV file: {first}") from None
+                # pyarrow's parse errors quote the offending row: personal data. Name the row instead.
+                where = _bad_row(path, encoding) or "its quoting is damaged"
+                raise InputError(f"{path}: not a readable CSV file: {where}") from None
+        else:
+            # pyarrow reads a quote that is never closed as a field running to the end of the file,
+            # swallowing every row after it. Well-formed quoting uses an even number of quote marks.
+            if _quote_count(path, encoding) % 2 and (unclosed := _bad_row(path, encoding, strict=True)):
+                raise InputError(f"{path}: not a readable CSV file: {unclosed}")
+            return table
+        if encoding == "utf-8" and (line := _damaged_utf8_line(path)) is not None:
+            raise InputError(
+                f"{path}: line {line} is not valid UTF-8, though the rest of the file is; "
+                "repair that line or save the file as UTF-8 again"
+            )
     raise InputError(f"{path}: not UTF-8, UTF-16 or Windows-1252 text; save it as UTF-8 CSV")
 
 
-def _read_csv_as(path: Path, encoding: str) -> pa.Table:
-    import pyarrow.csv as pacsv
+def _quote_count(path: Path, encoding: str) -> int:
+    if encoding == "utf-16":
+        return path.read_text(encoding="utf-16").count('"')
+    return path.read_bytes().count(b'"')  # a single byte in UTF-8 and Windows-1252 alike
 
-    with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as handle:
+
+def _damaged_utf8_line(path: Path) -> int | None:
+    """The first line with bytes that are not UTF-8, in a file whose other non-ASCII text is UTF-8.
+
+    Such a file is UTF-8 with a few damaged bytes, not Windows-1252 (which seldom forms valid UTF-8
+    sequences): read as Windows-1252, every accented letter in it would become two wrong ones.
+    """
+    data = path.read_bytes()
+    replaced = data.decode("utf-8", errors="replace")
+    damaged = len(replaced) - len(data.decode("utf-8", errors="ignore"))  # one U+FFFD per bad sequence
+    non_ascii = len(replaced) - len(replaced.encode("ascii", errors="ignore"))
+    if non_ascii - damaged <= damaged:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return None
+
+
+def _bad_row(path: Path, encoding: str, *, strict: bool = False) -> str | None:
+    """Where a CSV file goes wrong, without quoting its contents; None if Python's csv reads it.
+
+    ``strict`` also reports a quote that is never closed and text after a closing quote.
+    """
+    header, delimiter = _sniff_header(path, encoding)
+    with _open_text(path, encoding) as handle:
+        lines = iter(handle)
+        before = 0  # lines up to and including the header
+        for line in lines:
+            before += 1
+            if line.strip():
+                break
+        rows = csv.reader(lines, delimiter=delimiter, strict=strict)
+        number, start = 0, before + 1
+        try:
+            for number, row in enumerate(rows, start=1):
+                end = before + rows.line_num
+                if row and len(row) != len(header):
+                    where = f"line {end}" if end == start else f"lines {start}-{end}"
+                    return f"row {number} ({where}) has {len(row)} fields where the header has {len(header)}"
+                start = end + 1
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                return f"row {number + 1} (line {start}) opens a quote that is never closed"
+            end = before + rows.line_num
+            return f"row {number + 1} ({f'line {end}' if end == start else f'lines {start}-{end}'}): {exc}"
+    return None
+
+
+def _open_text(path: Path, encoding: str) -> TextIO:
+    return path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
+
+
+def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
+    """The header (the first non-blank line) and the field separator that splits it into most columns."""
+    with _open_text(path, encoding) as handle:
         header_line = next((line for line in handle if line.strip()), "")
     if not header_line:
         raise InputError(f"{path}: the file is empty")
     candidates = ("\t",) if path.suffix.lower() == ".tsv" else CSV_DELIMITERS
     headers = [next(csv.reader(io.StringIO(header_line), delimiter=d)) for d in candidates]
     header = max(headers, key=len)
-    delimiter = candidates[headers.index(header)]
+    return header, candidates[headers.index(header)]
+
+
+def _read_csv_as(path: Path, encoding: str) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    header, delimiter = _sniff_header(path, encoding)
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise InputError(f"{path}: duplicate column names in the header: {', '.join(dupes)}")

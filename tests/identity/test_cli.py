@@ -242,6 +242,38 @@ def test_a_file_in_no_known_text_encoding_exits_2(tmp_path: Path) -> None:
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_a_utf8_file_with_one_damaged_line_is_not_read_as_windows_1252(tmp_path: Path) -> None:
+    # Read as Windows-1252, every accented letter of the file would turn into two wrong ones (JosÃ©).
+    path = tmp_path / "shop.csv"
+    path.write_bytes("id,first_name\n1,José\n2,Zoë\n3,Mü".encode() + b"\xfc" + "ller\n4,Ærø\n".encode())
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert "shop.csv: line 4 is not valid UTF-8, though the rest of the file is" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("id,email\n1,ann@x.com\n2,bob@y.com,extra\n", "row 2 (line 3) has 3 fields where the header has 2"),
+        ("\nid;email\n1;ann@x.com\n2\n", "row 2 (line 4) has 1 fields where the header has 2"),
+        # pyarrow reads these without an error, as one row holding the rest of the file: rows lost
+        ('id,email\n1,"ann@x.com\n2,bob@y.com\n', "row 1 (line 2) opens a quote that is never closed"),
+        ('id,email\n1,ann@x.com\n2,"bob\n3,"carl@z.com"\n', "row 2 (lines 3-4): ',' expected after '\"'"),
+    ],
+    ids=["extra-field", "semicolons-after-a-blank-line", "unclosed-quote", "text-after-a-closing-quote"],
+)
+def test_a_row_of_the_wrong_shape_is_named_not_quoted(tmp_path: Path, content: str, where: str) -> None:
+    # pyarrow's own message quotes the row: personal data on stderr and in logs.
+    path = tmp_path / "crm.csv"
+    path.write_text(content)
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert f"crm.csv: not a readable CSV file: {where}" in err
+    assert "@" not in err.replace(str(tmp_path), "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
 @pytest.mark.parametrize("option", ["-o", "--pairs"])
 def test_an_output_folder_that_does_not_exist_is_refused_before_the_run(
     inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
