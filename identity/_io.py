@@ -15,7 +15,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import io
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -237,6 +239,79 @@ def _read_csv_as(path: Path, encoding: str) -> pa.Table:
     )
 
 
+def _read_json(path: Path) -> pa.Table:
+    """JSON Lines with pyarrow's reader, or, where it would fail or round numbers, line by line.
+
+    pyarrow's reader refuses a field that is a number in one row and text in another (``"id": 7`` then
+    ``"id": "C7"``), and reads an integer beyond 64 bits as a float, which changes an id's digits. Such
+    files, a file that is one JSON array of objects, and any column pyarrow read as floating point are
+    read again here, keeping every number's digits as written.
+    """
+    import pyarrow.json as pajson
+
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    try:
+        table = pajson.read_json(path)
+    except pa.ArrowInvalid:
+        return _read_json_exact(path)
+    if any(pa.types.is_floating(field.type) for field in table.schema):
+        return _read_json_exact(path)
+    return table
+
+
+def _read_json_exact(path: Path) -> pa.Table:
+    text = path.read_text(encoding="utf-8-sig")
+    load = functools.partial(json.loads, parse_int=str, parse_float=str, parse_constant=str)
+    records: list[Any]
+    if text.lstrip().startswith("["):
+        try:
+            records = load(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        lines = list(range(1, len(records) + 1))
+        what = "item"
+    else:
+        records, lines, what = [], [], "line"
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(load(line))
+            except json.JSONDecodeError as exc:  # its message gives a position, not the text
+                raise InputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+            lines.append(number)
+    columns: dict[str, list[Any]] = {}
+    for k, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise InputError(f"{path}: {what} {lines[k]}: not a JSON object")
+        for key in record:
+            columns.setdefault(key, [None] * k)
+        for key, values in columns.items():
+            values.append(_json_text(record.get(key)))
+    if not records:
+        raise InputError(f"{path}: no rows")
+    out = {}
+    for key, values in columns.items():
+        if any(isinstance(v, list) for v in values):  # several phones or e-mails in one field
+            values = [v if isinstance(v, list) or v is None else [v] for v in values]
+            out[key] = pa.array(values, pa.list_(pa.string()))
+        else:
+            out[key] = pa.array(values, pa.string())
+    return pa.table(out)
+
+
+def _json_text(value: Any) -> str | list[str | None] | None:
+    """A JSON value as text (numbers as written, objects as JSON); a list as a list of such texts."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [item if item is None or isinstance(item, str) else json.dumps(item) for item in value]
+    return json.dumps(value)
+
+
 def _read_path(path: Path) -> pa.Table:
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -251,11 +326,7 @@ def _read_path(path: Path) -> pa.Table:
 
             return pq.read_table(path)
         if suffix in {".jsonl", ".ndjson", ".json"}:
-            import pyarrow.json as pajson
-
-            if path.stat().st_size == 0:
-                raise InputError(f"{path}: the file is empty")
-            return pajson.read_json(path)
+            return _read_json(path)
     except InputError:
         raise
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:

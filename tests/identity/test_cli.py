@@ -83,6 +83,62 @@ def test_jsonl_input_and_column_mapping(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(  # pyarrow's reader refuses a field that changes from number to text
+            '{"id": "C1", "phone": 2127365000}\n{"id": 7, "phone": "(212) 736-5000"}\n',
+            {("crm", "C1"): 0, ("crm", "7"): 0},
+            id="number-then-text",
+        ),
+        pytest.param(  # read as a float by pyarrow: the id's digits would change
+            '{"id": 12345678901234567890123, "email": "a@x.com"}\n{"id": 2, "email": "a@x.com"}\n',
+            {("crm", "12345678901234567890123"): 0, ("crm", "2"): 0},
+            id="integer-beyond-64-bits",
+        ),
+        pytest.param(
+            '{"id": 1.50, "email": "a@x.com", "spent": 1e3}\n\n{"id": 2, "email": ["b@x.com", "a@x.com"]}\n',
+            {("crm", "1.50"): 0, ("crm", "2"): 0},
+            id="numbers-as-written-blank-line-list",
+        ),
+        pytest.param(
+            '[{"id": "1", "email": "a@x.com"},\n {"id": 2, "email": "a@x.com", "vip": true}]\n',
+            {("crm", "1"): 0, ("crm", "2"): 0},
+            id="one-json-array",
+        ),
+    ],
+)
+def test_json_lines_keep_every_row_and_every_digit(
+    tmp_path: Path, content: str, expected: dict[tuple[str, str], int]
+) -> None:
+    path = tmp_path / "crm.jsonl"
+    path.write_text(content)
+    out = tmp_path / "out.csv"
+    code, err = _run(str(path), "-o", str(out))
+    assert code == 0, err
+    assert _clusters(out) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": 1, "email": "a@x.com"}\n{"id": 2, "email": "ann@\n', "crm.jsonl: line 2: not valid JSON"),
+        ('{"id": 1, "email": "a@x.com"}\n["ann@x.com"]\n', "crm.jsonl: line 2: not a JSON object"),
+        ('[{"id": 1}, "ann@x.com"]', "crm.jsonl: item 2: not a JSON object"),
+        ("\n\n", "crm.jsonl: no rows"),
+    ],
+    ids=["broken-line", "array-line", "array-item", "blank-lines"],
+)
+def test_bad_json_lines_name_the_line_not_its_contents(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "crm.jsonl"
+    path.write_text(content)
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert message in err
+    assert "ann" not in err.replace(str(tmp_path), "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
     ("name", "content", "extra", "message"),
     [
         ("missing.csv", None, [], "missing.csv: no such file"),
