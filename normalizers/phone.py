@@ -60,6 +60,9 @@ _TRAILING_LABEL: Final = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RUNS: Final = re.compile(r"\d+")
+#: A number that went through a floating-point column (pandas, spreadsheets) and came back as text:
+#: ``2127365000.0``. Only bare digits with a zero fraction; ``212.736.5000`` is not one.
+_FLOAT_TEXT: Final = re.compile(r"(\d{7,15})\.0+")
 _REGIONS: dict[str, tuple[str, RegionInfo]] = {}
 
 
@@ -128,6 +131,8 @@ def _is_filler(nsn: str) -> bool:
 def _clean(text: str) -> str | None:
     """Trimmed text with controls, bracketed notes and trailing labels removed; None if hopeless."""
     text = strip_controls(text).strip()
+    if (number := _FLOAT_TEXT.fullmatch(text)) is not None:
+        text = number.group(1)
     digits = sum(ch.isdecimal() for ch in text)
     if digits < _MIN_DIGITS:
         return None
@@ -266,6 +271,8 @@ def _fast_core(text: str, info: RegionInfo) -> tuple[int, str, str | None] | Non
                 text = rest
     if text[:4].lower() == "tel:":
         text = text[4:]
+    elif text[-2:] == ".0" and (number := _FLOAT_TEXT.fullmatch(text)) is not None:
+        text = number.group(1)
     if "x" in text or "X" in text or "#" in text or ";" in text:
         split = _EXTENSION_TAIL.fullmatch(text)
         if split is not None:

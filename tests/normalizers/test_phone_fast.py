@@ -70,3 +70,29 @@ DEFERRED = [
 def test_carrier_codes_and_transform_rules_take_the_slow_path(raw: str, region: str) -> None:
     assert _parse_fast(raw, region) is False
     assert parse(raw, region) == _parse_slow(raw, region)
+
+
+# (raw, default region, expected E.164 or None): numbers that went through a float column and back
+FLOAT_TEXT = [
+    ("2127365000.0", "US", "+12127365000"),
+    ("12127365000.0", "US", "+12127365000"),
+    ("442079460958.0", "US", "+442079460958"),
+    ("7959367244.0", "GB", "+447959367244"),
+    ("2127365000.00", "US", "+12127365000"),
+    ("2127365.0", "US", None),  # seven digits: local only, with or without the fraction
+    ("2127365000.5", "US", None),  # not a zero fraction: not a float artifact
+    ("2.127365e+09", "US", None),  # scientific notation lost digits
+]
+
+
+@pytest.mark.parametrize(("raw", "region", "e164"), FLOAT_TEXT)
+def test_a_number_with_a_zero_fraction_is_read_alike_on_both_paths(raw: str, region: str, e164: str | None) -> None:
+    fast = _parse_fast(raw, region)
+    slow = _parse_slow(raw, region)
+    assert fast is False or fast == slow
+    assert parse(raw, region) == slow
+    assert (slow and slow.e164) == e164
+
+
+def test_the_fast_path_answers_the_common_float_spelling_itself() -> None:
+    assert _parse_fast("2127365000.0", "US") is not False
