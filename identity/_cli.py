@@ -1,14 +1,17 @@
 """The ``identity-dedupe`` command: batch dedupe of customer files.
 
-Exit codes: 0 success, 2 bad input or options (one line on stderr naming the file, row or column).
+Exit codes: 0 success, 2 bad input or options (one line on stderr naming the file, row or column),
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
@@ -23,18 +26,25 @@ examples:
   identity-dedupe erp.csv shopify.csv -o clusters.csv
   identity-dedupe erp.csv shopify.csv -o clusters.parquet --column phone=Phone1,Phone2,Cellular
   identity-dedupe customers.parquet -o out.csv --column source_id=CustomerNo --region GB --pairs pairs.csv
+  identity-dedupe erp=2026/customers.csv shop=shopify/customers.csv -o clusters.csv
 """
+
+#: ``NAME=PATH``: an input with its source name given (letters, digits, ``_ . -``), not the file's stem
+_NAMED_INPUT = re.compile(r"([A-Za-z0-9_.-]+)=(.+)")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="identity-dedupe",
         description="Find which customer records are the same person, within and across files. "
-        "Each input file is a source named by its stem; every input row appears in OUT exactly once.",
+        "Each input file is a source named by its stem (or by NAME in NAME=PATH); every input row "
+        "appears in OUT exactly once.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="IN", help="CSV, Parquet or JSON Lines files")
+    p.add_argument(
+        "inputs", nargs="+", metavar="IN", help="CSV, Parquet or JSON Lines files; NAME=PATH names the source"
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -59,8 +69,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pairs", metavar="PAIRS", help="also write scored pairs (.csv or .parquet)")
     p.add_argument("--link-only", action="store_true", help="only link records across sources")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes to use, 1 or 2 (default: 2 on a machine with 2 or more cores); "
+        "the result does not depend on it",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return p
+
+
+def _version() -> str:
+    try:
+        return metadata.version("identity-resolution")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
+def _inputs(values: Sequence[str]) -> dict[str, Path]:
+    """Source name -> path: ``NAME=PATH``, or the file's stem (a file whose own name has ``=`` wins)."""
+    named: dict[str, Path] = {}
+    for value in values:
+        match = _NAMED_INPUT.fullmatch(value)
+        if match is not None and not Path(value).exists():
+            name, path = match.group(1), Path(match.group(2))
+        else:
+            name, path = Path(value).stem, Path(value)
+        if name in named:
+            raise InputError(
+                f"two inputs are both source {name!r} ({named[name]} and {path}); "
+                f"name them with NAME=PATH, e.g. {name}_2={path}"
+            )
+        named[name] = path
+    return named
 
 
 class _Progress:
@@ -113,11 +156,12 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
             if target:
                 check_output(target)  # before a long run, not after it
         result = dedupe(
-            [Path(p) for p in args.inputs],
+            _inputs(args.inputs),
             columns=columns,
             region=args.region,
             threshold=args.threshold,
             link_only=args.link_only,
+            workers=args.workers,
             progress=progress,
         )
         started = time.perf_counter()

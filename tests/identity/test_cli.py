@@ -346,3 +346,43 @@ def test_an_output_folder_that_does_not_exist_is_refused_before_the_run(
     assert code == 2
     assert f"{missing}: the folder {missing.parent} does not exist" in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_inputs_named_on_the_command_line(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    erp = inputs[0]
+    other = tmp_path / "2026"
+    other.mkdir()
+    (other / "erp.csv").write_text(SHOPIFY)  # a second file with the same stem
+    out = tmp_path / "out.csv"
+
+    code, err = _run(str(erp), str(other / "erp.csv"), "-o", str(out))
+    assert code == 2
+    assert "two inputs are both source 'erp'" in err and "NAME=PATH" in err
+
+    code, err = _run(f"sap={erp}", f"shop={other / 'erp.csv'}", "-o", str(out), "-q")
+    assert code == 0, err
+    clusters = _clusters(out)
+    assert {source for source, _ in clusters} == {"sap", "shop"}
+    assert clusters["sap", "C001"] == clusters["shop", "901"]
+
+    literal = tmp_path / "a=b.csv"  # a file whose own name has '=' is that file
+    literal.write_text(SHOPIFY)
+    code, err = _run(str(literal), "-o", str(out), "-q")
+    assert code == 0, err
+    assert {source for source, _ in _clusters(out)} == {"a=b"}
+
+
+def test_workers_option_gives_the_same_clusters(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert _run(*map(str, inputs), "-o", str(one), "-q", "--workers", "1")[0] == 0
+    assert _run(*map(str, inputs), "-o", str(two), "-q", "--workers", "2")[0] == 0
+    assert one.read_text() == two.read_text()
+    code, err = _run(*map(str, inputs), "-o", str(one), "--workers", "0")
+    assert code == 2 and "workers must be a whole number of at least 1" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("identity-dedupe ")
