@@ -386,3 +386,18 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith("identity-dedupe ")
+
+
+def test_the_readme_shows_the_sample_run_as_it_is(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text()
+    code, err = _run(
+        str(root / "examples/erp_customers.csv"), str(root / "examples/shopify_customers.csv"),
+        "-o", str(tmp_path / "clusters.csv"),
+    )
+    assert code == 0, err
+    counts = err.splitlines()[0]  # the second line has timings, which vary
+    assert counts.startswith("records 300")
+    assert counts in readme
+    rows = (tmp_path / "clusters.csv").read_text().splitlines()[:4]
+    assert "\n".join(rows) in readme
