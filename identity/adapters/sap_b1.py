@@ -117,7 +117,8 @@ class SapB1Settings(BaseModel):
     ('v1', False)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # a password of the wrong type (a number) would otherwise be quoted in the ValidationError
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     base_url: str
     company_db: str = Field(min_length=1)
@@ -140,6 +141,8 @@ class SapB1Settings(BaseModel):
         value = value.strip().rstrip("/")
         if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?/b1s/v[12]", value):
             raise ValueError("base_url must be http(s)://host[:port]/.../b1s/v1 or /b1s/v2")
+        if "@" in urlsplit(value).netloc:  # it would show in reprs, logs and errors
+            raise ValueError("base_url must not hold a user name or password; give them as username and password")
         return value
 
     @property

@@ -207,7 +207,8 @@ class ShopifySettings(BaseModel):
     False
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # a token of the wrong type (a number) would otherwise be quoted in the ValidationError
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     shop: str
     access_token: SecretSource
@@ -245,6 +246,8 @@ class ShopifySettings(BaseModel):
     def _check_base_url(self) -> ShopifySettings:
         if self.base_url is not None and not re.fullmatch(r"https?://[^/\s]+", self.base_url.rstrip("/")):
             raise ValueError("base_url must be scheme://host[:port]")
+        if self.base_url is not None and "@" in self.base_url:  # it would show in reprs, logs and errors
+            raise ValueError("base_url must not hold a user name or password")
         return self
 
     @property

@@ -452,3 +452,15 @@ def test_any_literal_round_trips_through_the_fakes_filter_parser(value: str) -> 
     tree = parse_filter(f"CardName eq {odata_literal(value)}")
     assert evaluate(tree, lambda name: value, case_insensitive=False)
     assert tree == ("eq", ("field", "CardName"), ("str", value))
+
+
+def test_settings_errors_never_quote_a_secret() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as wrong_type:  # a password that is not a string
+        SapB1Settings(base_url="https://erp/b1s/v1", company_db="DB", username="u", password=80211457)
+    assert "80211457" not in str(wrong_type.value)
+    with pytest.raises(ValidationError, match="must not hold a user name or password") as in_url:
+        SapB1Settings(base_url="https://manager:hunter2@erp:50000/b1s/v1", company_db="DB", username="u",
+                      password="p")
+    assert "hunter2" not in str(in_url.value)

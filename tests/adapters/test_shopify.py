@@ -414,3 +414,14 @@ def test_async_client_end_to_end(fake: Any, url: str, sleeps: list[float]) -> No
 
     first_name, searched, exported, status = asyncio.run(main())
     assert (first_name, searched, exported, status) == ("Karine", 5, 5, "OPEN")
+
+
+def test_settings_errors_never_quote_a_secret() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as wrong_type:  # a token that is not a string
+        ShopifySettings(shop="demo.myshopify.com", access_token=80211457)
+    assert "80211457" not in str(wrong_type.value)
+    with pytest.raises(ValidationError, match="must not hold a user name or password") as in_url:
+        ShopifySettings(shop="demo.myshopify.com", access_token="x", base_url="https://app:shpat_9f2c@127.0.0.1:8443")
+    assert "shpat_9f2c" not in str(in_url.value)
