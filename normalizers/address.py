@@ -658,7 +658,13 @@ def _format_digits(digits: str, pattern: str) -> str:
     return "".join(next(it) if ch == "#" else ch for ch in pattern)
 
 
+#: A numeric postcode that went through a floating-point column (pandas, spreadsheets): ``10001.0``.
+_FLOAT_TEXT = re.compile(r"(\d{3,10})\.0+")
+
+
 def _postcode(text: str, cc: str | None) -> str | None:
+    if "." in text and (number := _FLOAT_TEXT.fullmatch(text.strip())) is not None:
+        text = number.group(1)
     if text.isascii():
         upper = text.upper()
     else:  # "９０２１０" (NFKD makes it ASCII), "٩٠٢١٠" (Arabic-Indic digits: spelled out here)
@@ -726,6 +732,8 @@ def normalize_postcode(raw: str | None, country: str | None = "US") -> str | Non
     - Digit-only countries (DE, FR, IT, ES 5 digits; AU, AT, BE, CH, DK, NO 4; IN, CN, RU, SG 6; SE
       ``123 45``, PL ``12-345``, PT ``1234-567``, JP ``123-4567``, BR ``12345-678``...) are checked for
       length; a dropped leading zero is restored for DE, FR, IT, ES, FI, MX, MY.
+    - Digits with a zero fraction, as a numeric column turned to floats writes them (``2134.0``), are
+      read without it.
     - Any other or unknown country (or ``country=None``): upper-case, spaces collapsed, 2 to 10
       characters with at least one digit.
 

@@ -229,6 +229,23 @@ def test_postcodes_in_other_digit_scripts() -> None:
     assert postcode_outward("٠٢١٣٤-١٢٣٤") == "021"
 
 
+@pytest.mark.parametrize(
+    ("raw", "country", "expected"),
+    [
+        ("10001.0", "US", "10001"),
+        ("2134.0", "US", "02134"),  # a float column lost the leading zero too
+        (" 2134.00 ", "US", "02134"),
+        ("3000.0", "AU", "3000"),
+        ("10115.0", "DE", "10115"),
+        ("10115.5", "DE", None),  # not a zero fraction
+        ("1.0", "US", None),
+    ],
+)
+def test_postcodes_that_went_through_a_float_column(raw: str, country: str, expected: str | None) -> None:
+    assert normalize_postcode(raw, country) == expected
+    assert normalize_postcode_many([raw], country) == [expected]
+
+
 def test_normalize_postcode_many() -> None:
     assert normalize_postcode_many(["90210", "902101234", None]) == ["90210", "90210", None]
     assert normalize_postcode_many(["sw1a1aa"], country="GB") == ["SW1A 1AA"]
