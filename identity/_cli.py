@@ -137,12 +137,19 @@ def _summary(result: DedupeResult, write_seconds: float) -> str:
     timings = {**result.timings, "write": write_seconds}
     stages = "  ".join(f"{k} {v:.2f}s" for k, v in timings.items())
     sources = ", ".join(f"{k} {v:,}" for k, v in s["sources"].items())
-    return (
+    lines = [
         f"records {s['records']:,} ({sources})  candidate pairs {s['candidate_pairs']:,}  "
         f"matched pairs {s['matched_pairs']:,}  clusters {s['clusters']:,} "
-        f"({s['multi_record_clusters']:,} with more than one record)\n"
-        f"seconds: {stages}  total {sum(timings.values()):.2f}s"
-    )
+        f"({s['multi_record_clusters']:,} with more than one record)",
+        f"seconds: {stages}  total {sum(timings.values()):.2f}s",
+    ]
+    oversized = [r for r in result.blocking if r.oversized_blocks]
+    if oversized:  # a shared placeholder e-mail, a switchboard number, a very common name
+        rules = ", ".join(
+            f"{r.name} {r.oversized_blocks:,} (largest {r.largest_block:,} records)" for r in oversized
+        )
+        lines.append(f"oversized blocks, paired with their nearest records only: {rules}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> int:

@@ -391,3 +391,15 @@ def test_the_readme_shows_the_sample_run_as_it_is(tmp_path: Path) -> None:
     assert counts in readme
     rows = (tmp_path / "clusters.csv").read_text().splitlines()[:4]
     assert "\n".join(rows) in readme
+
+
+def test_oversized_blocks_are_reported(tmp_path: Path) -> None:
+    rows = "".join(f"{k},Walk-in,Customer,noemail@store.com,+12127365000\n" for k in range(70))
+    path = tmp_path / "pos.csv"
+    path.write_text("id,first_name,last_name,email,phone\n" + rows + "70,Ann,Lee,ann@lee.com,\n")
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert lines[2].startswith("oversized blocks, paired with their nearest records only: email 1 (largest 70")
+    assert "phone 1 (largest 70 records)" in lines[2]
