@@ -10,13 +10,14 @@ import argparse
 import re
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
 from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
-from identity._exceptions import ConfigurationError, InputError
+from identity._exceptions import ConfigurationError, ConvergenceWarning, InputError
 from identity._io import check_output, parse_column_option, write_table
 
 __all__ = ["main"]
@@ -162,15 +163,28 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         for target in (args.output, args.pairs):
             if target:
                 check_output(target)  # before a long run, not after it
-        result = dedupe(
-            _inputs(args.inputs),
-            columns=columns,
-            region=args.region,
-            threshold=args.threshold,
-            link_only=args.link_only,
-            workers=args.workers,
-            progress=progress,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            result = dedupe(
+                _inputs(args.inputs),
+                columns=columns,
+                region=args.region,
+                threshold=args.threshold,
+                link_only=args.link_only,
+                workers=args.workers,
+                progress=progress,
+            )
+        said: set[str] = set()
+        for warning in caught:  # one plain line each, not Python's two-line warning with source code
+            if issubclass(warning.category, ConvergenceWarning):
+                if str(warning.message) not in said:
+                    said.add(str(warning.message))
+                    progress.close()
+                    err.write(f"identity-dedupe: warning: {warning.message}; the match scores may be unreliable\n")
+            else:
+                warnings.warn_explicit(
+                    warning.message, warning.category, warning.filename, warning.lineno, source=warning.source
+                )
         started = time.perf_counter()
         progress("write", 0.0)
         write_table(result.clusters, args.output)

@@ -403,3 +403,16 @@ def test_oversized_blocks_are_reported(tmp_path: Path) -> None:
     assert len(lines) == 3
     assert lines[2].startswith("oversized blocks, paired with their nearest records only: email 1 (largest 70")
     assert "phone 1 (largest 70 records)" in lines[2]
+
+
+def test_an_em_that_does_not_converge_is_one_plain_warning_line(tmp_path: Path) -> None:
+    # every record the same: random pairs agree on everything, and EM has nothing to separate
+    rows = "".join(f"{k},John,Smith,john.smith@gmail.com,2127365000\n" for k in range(1000))
+    path = tmp_path / "same.csv"
+    path.write_text("id,first_name,last_name,email,phone\n" + rows)
+    code, err = _run(str(path), "-o", str(tmp_path / "out.csv"), "-q")
+    assert code == 0, err
+    assert err == (
+        "identity-dedupe: warning: EM stopped at max_iter=200 before converging; "
+        "the match scores may be unreliable\n"
+    )
