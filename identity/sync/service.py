@@ -2,7 +2,9 @@
 
 Every event is first made durable, then worked on:
 
-1. The event is verified and parsed. Anything unusable ends ``rejected`` with the reason.
+1. The event is verified and parsed. Anything unusable ends ``rejected`` with the reason. A webhook not
+   shown to come from Shopify (its HMAC does not verify, or its body is too large to check) is answered
+   ``rejected`` but never stored: anyone can send those, and they must not grow the store.
 2. In one transaction the event is stored under its key (``webhook:<X-Shopify-Webhook-Id>``, or
    ``voice:<idempotency key>``) with outcome ``queued``, together with its work item(s) in the outbox.
    A key seen before returns the stored event and does nothing else (no second write).
@@ -35,7 +37,8 @@ Outcomes
 ``queued``
     A system is down or failing; the work waits in the outbox and will be replayed.
 ``rejected``
-    Bad signature, malformed or oversized body, unknown topic, missing webhook id; with the reason.
+    Bad signature, malformed or oversized body, unknown topic, missing webhook id; with the reason. Only
+    the ones whose signature verified are stored (see step 1).
 ``dead_lettered``
     Given up on after ``max_attempts`` or a non-retryable error; with the reason.
 """
@@ -411,6 +414,11 @@ class SyncService:
         Topics: ``customers/create``, ``customers/update``, ``orders/create`` (its ``customer``). A
         redelivery (same ``X-Shopify-Webhook-Id``) returns the stored event and writes nothing.
 
+        A delivery whose HMAC does not verify, or whose body exceeds ``max_body_bytes`` (refused before
+        the HMAC is computed), is not stored: the event returned (outcome ``rejected``, ``detail``
+        ``{"verified": False}``) exists only in the answer, the metrics and the log. Answer such a
+        request 401 if you like; Shopify itself never sends one.
+
         Raises
         ------
         IdempotencyConflict
@@ -569,6 +577,16 @@ class SyncService:
         return self.metrics.prometheus(queue_depth=self.store.queue_depth())
 
     # webhooks ------------------------------------------------------------------------------------
+    def _refuse(self, key: str, topic: str | None, reason: str) -> EventRecord:
+        """Answer a delivery not shown to come from Shopify (bad HMAC, or refused before checking it):
+        counted and logged, but not stored, so that nobody can grow the store by sending requests."""
+        now = self._clock()
+        self.metrics.outcome(Outcome.REJECTED)
+        log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason,
+                  stored=False)
+        return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
+                           created_at=now, updated_at=now)
+
     def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
         event, is_new = self.store.record_event(
             key, kind="webhook", topic=topic, payload_hash=body_hash, outcome=Outcome.REJECTED, reason=reason
@@ -580,9 +598,12 @@ class SyncService:
 
     def _webhook(self, headers: Mapping[str, str], raw_body: bytes) -> EventRecord:
         lowered = {k.lower(): v for k, v in headers.items()}
-        body_hash = _hash(bytes(raw_body))
         webhook_id = lowered.get("x-shopify-webhook-id")
         topic = lowered.get("x-shopify-topic")
+        if len(raw_body) > self.max_body_bytes:  # refused before hashing (and before the HMAC check)
+            key = "rejected:" + _hash(f"{webhook_id or ''}|{len(raw_body)}".encode())
+            return self._refuse(key, topic, f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}")
+        body_hash = _hash(bytes(raw_body))
         reject_key = f"rejected:{_hash((webhook_id or '').encode() + b'|' + body_hash.encode())}"
         try:
             event = verify_webhook(
@@ -593,10 +614,10 @@ class SyncService:
                 max_bytes=self.max_body_bytes,
             )
         except InvalidWebhookError:
-            return self._reject(reject_key, topic, body_hash, "invalid HMAC signature")
+            return self._refuse(reject_key, topic, "invalid HMAC signature")
         except RemoteValidationError as exc:
-            reason = {"too_large": f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}",
-                      "malformed": "body is not a JSON object"}.get(exc.code or "", str(exc))
+            # verified (only an oversized body is refused before the HMAC, see above): Shopify sent it
+            reason = {"malformed": "body is not a JSON object"}.get(exc.code or "", str(exc))
             return self._reject(reject_key, topic, body_hash, reason)
         if not event.webhook_id:
             return self._reject(reject_key, topic, body_hash, "missing X-Shopify-Webhook-Id")
