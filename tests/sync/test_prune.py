@@ -1,0 +1,198 @@
+"""Retention: ``SyncStore.prune`` and ``SyncService.prune``, on SQLite and on Postgres.
+
+What may go: finished events (with their done outbox items) and superseded own-write notes older than
+the cutoff. What must stay whatever its age: queued events, events with pending work, dead letters
+(unless asked), links, draft-order keys, and the own-write rows the service's decisions read.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+
+from identity.sync import Outcome, PruneReport, SyncStore
+from identity.sync.service import ERP_CONTACT_AT
+from identity.sync.store import PRUNE_BATCH
+from tests.sync._stores import Database, database, row_counts
+
+__all__ = ["database"]  # the fixture
+
+DAY = 86_400.0
+NOTHING = PruneReport(events=0, outbox=0, own_writes=0)
+
+
+class Clock:
+    def __init__(self, now: float = 1_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def queued(store: SyncStore, key: str, customer: str = "c1", items: int = 1) -> None:
+    store.record_event(key, kind="webhook", topic="customers/create", payload_hash="h", outcome=Outcome.QUEUED,
+                       reason="accepted", customer_key=customer,
+                       outbox=[(customer, "erp_customer", {"n": n}) for n in range(items)])
+
+
+def finished(store: SyncStore, key: str, customer: str = "c1") -> None:
+    """An event whose one item is done (outcome linked)."""
+    queued(store, key, customer)
+    store.complete_item(store.pending_items(key)[0], outcome=Outcome.LINKED, reason="ok")
+
+
+def keys(store: SyncStore) -> list[str]:
+    return [e.key for e in store.events()]
+
+
+def own_rows(store: SyncStore) -> set[tuple[str, str, str]]:
+    return {(str(a), str(b), str(c)) for a, b, c in store._query("SELECT system, object_id, content_hash FROM own_writes")}
+
+
+def test_prune_on_an_empty_store_deletes_nothing(database: Database) -> None:
+    with database.open() as store:
+        before = row_counts(store)
+        assert store.prune(before=1e12) == NOTHING
+        assert store.prune(before=1e12, include_dead=True) == NOTHING
+        assert row_counts(store) == before
+
+
+def test_finished_events_older_than_the_cutoff_go_with_their_outbox_items(database: Database) -> None:
+    clock = Clock()
+    with database.open(clock=clock) as store:
+        finished(store, "old-linked", "a")
+        store.record_event("old-rejected", kind="webhook", topic="products/create", payload_hash="h",
+                           outcome=Outcome.REJECTED, reason="unknown topic")  # no outbox item
+        queued(store, "old-review", "b")
+        store.complete_item(store.pending_items("old-review")[0], outcome=Outcome.NEEDS_REVIEW, reason="2 match")
+        clock.now = 2_000.0
+        finished(store, "at-cutoff", "c")  # updated_at == before: not older, kept
+        clock.now = 3_000.0
+        finished(store, "new", "d")
+        links_and_drafts = store.links(), store.get_draft_order("call-1")
+
+        report = store.prune(before=2_000.0)
+        assert report == PruneReport(events=3, outbox=2, own_writes=0)
+        assert keys(store) == ["at-cutoff", "new"]
+        assert sorted(i.event_key for i in store.items()) == ["at-cutoff", "new"]
+        assert (store.links(), store.get_draft_order("call-1")) == links_and_drafts
+        assert store.prune(before=2_000.0) == NOTHING  # nothing left to do: idempotent
+
+
+def test_queued_events_and_events_with_pending_items_stay_whatever_their_age(database: Database) -> None:
+    clock = Clock()
+    with database.open(clock=clock) as store:
+        queued(store, "waiting", "a")  # still queued: the ERP was down
+        queued(store, "deferred", "b")
+        store.defer_item(store.pending_items("deferred")[0], error="timeout", next_attempt_at=1_100.0)
+        # a final outcome, but a follow-up item still pending (the ERP side of a voice order)
+        queued(store, "follow-up", "c")
+        store.complete_item(store.pending_items("follow-up")[0], outcome=Outcome.CREATED, reason="draft made",
+                            follow_up=[("c", "erp_customer", {})])
+        # two items: the first done, the second pending
+        queued(store, "half-done", "d", items=2)
+        store.complete_item(store.pending_items("half-done")[0], outcome=Outcome.LINKED, reason="ok")
+        finished(store, "done", "e")
+        event = store.get_event("follow-up")
+        assert event is not None and event.outcome is Outcome.CREATED and store.queue_depth() == 4
+
+        clock.now = 1_000.0 + 10_000 * DAY
+        assert store.prune(before=clock.now, include_dead=True) == PruneReport(events=1, outbox=1, own_writes=0)
+        assert keys(store) == ["waiting", "deferred", "follow-up", "half-done"]
+        assert store.queue_depth() == 4 and len(store.items()) == 6  # the done items of kept events stay too
+
+
+def test_dead_letters_stay_unless_asked(database: Database) -> None:
+    with database.open(clock=Clock()) as store:
+        queued(store, "dead", "a")
+        store.dead_letter_item(store.pending_items("dead")[0], reason="gave up: 400")
+        finished(store, "done", "b")
+        assert store.prune(before=2_000.0) == PruneReport(events=1, outbox=1, own_writes=0)
+        assert keys(store) == ["dead"] and [i.status for i in store.items()] == ["dead"]
+        assert store.prune(before=2_000.0, include_dead=True) == PruneReport(events=1, outbox=1, own_writes=0)
+        assert keys(store) == [] and store.items() == []
+
+
+def test_the_newest_and_the_greatest_own_write_of_each_object_stay(database: Database) -> None:
+    clock = Clock()
+    with database.open(clock=clock) as store:
+        for at, system, obj, content in [
+            (1.0, "shopify", "C1", "h-b"), (2.0, "shopify", "C1", "h-a"), (3.0, "shopify", "C1", "h-c"),
+            (1.0, "erp-contact", "C00001", "x"),  # the only one: the newest
+            # written in order of their content, except the last: "3" is the greatest, "1" the newest
+            (1.0, ERP_CONTACT_AT, "C1", "2"), (2.0, ERP_CONTACT_AT, "C1", "3"), (3.0, ERP_CONTACT_AT, "C1", "1"),
+            (1.0, "tie", "T", "p"), (2.0, "tie", "T", "q"), (2.0, "tie", "T", "o"),  # a tie for the newest
+            (1.0, "recent", "R", "r1"), (5.0, "recent", "R", "r2"), (6.0, "recent", "R", "r3"),
+        ]:
+            clock.now = at
+            store.record_own_write(system, obj, content)
+        newest = {(s, o): store.newest_own_write(s, o) for s, o, _ in own_rows(store)}
+
+        report = store.prune(before=5.0)
+        assert report == PruneReport(events=0, outbox=0, own_writes=5)
+        assert own_rows(store) == {
+            ("shopify", "C1", "h-c"),  # newest and greatest
+            ("erp-contact", "C00001", "x"),
+            (ERP_CONTACT_AT, "C1", "3"), (ERP_CONTACT_AT, "C1", "1"),
+            ("tie", "T", "q"), ("tie", "T", "o"),
+            ("recent", "R", "r2"), ("recent", "R", "r3"),  # not older than the cutoff
+        }
+        assert {(s, o): store.newest_own_write(s, o) for s, o in newest} == newest
+        assert store.is_own_write("shopify", "C1", "h-c") and not store.is_own_write("shopify", "C1", "h-a")
+        assert store.prune(before=1e9) == PruneReport(events=0, outbox=0, own_writes=1)  # now "r2" too
+        assert {(s, o): store.newest_own_write(s, o) for s, o in newest} == newest
+
+
+class CountingTransactions:
+    """Counts the write transactions a store begins."""
+
+    def __init__(self, store: SyncStore, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = store._tx
+
+        def counting(*args: Any, **kwargs: Any) -> AbstractContextManager[Any]:
+            self.count += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(store, "_tx", counting)
+
+
+def test_more_rows_than_one_batch_are_pruned_in_several_transactions(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    with database.open(clock=clock) as store:
+        kept = []
+        for n in range(23):
+            clock.now = 1_000.0 + n // 4  # several events share an instant: the batches resume past ties
+            if n % 5 == 2:
+                queued(store, f"q{n:02}", f"q{n}")  # never pruned, between the others
+                kept.append(f"q{n:02}")
+            else:
+                finished(store, f"e{n:02}", f"c{n}")
+            clock.now = 1_100.0 + n
+            store.record_own_write("shopify", "C1", f"h{n:02}")
+        tx = CountingTransactions(store, monkeypatch)
+        report = store.prune(before=2_000.0, batch_size=4)
+        assert report == PruneReport(events=18, outbox=18, own_writes=22)
+        assert keys(store) == kept and own_rows(store) == {("shopify", "C1", "h22")}
+        assert tx.count == 5 + 6  # 18 events in batches of 4 (the last one short), 22 own writes
+
+
+def test_the_default_batch_is_5000_rows(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert PRUNE_BATCH == 5_000
+    n = PRUNE_BATCH + 50
+    with database.open(clock=Clock()) as store:
+        with store._tx() as db:  # written directly: one transaction, not n
+            for i in range(n):
+                db.execute(
+                    "INSERT INTO events (key, kind, topic, payload_hash, outcome, reason, detail, customer_key,"
+                    " created_at, updated_at, seq) VALUES (?, 'webhook', NULL, 'h', 'linked', 'ok', '{}', NULL,"
+                    " ?, ?, ?)",
+                    (f"e{i:05}", float(i), float(i), i + 1),
+                )
+        tx = CountingTransactions(store, monkeypatch)
+        assert store.prune(before=1e9) == PruneReport(events=n, outbox=0, own_writes=0)
+        assert tx.count == 2 + 1 and row_counts(store)["events"] == 0
