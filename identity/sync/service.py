@@ -48,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import random
 import socket
@@ -65,6 +66,7 @@ from identity._exceptions import (
     AdapterError,
     AuthenticationError,
     CircuitOpenError,
+    ConfigurationError,
     IdempotencyConflict,
     RateLimitedError,
     RemoteServerError,
@@ -82,10 +84,11 @@ from identity.adapters.webhooks import (
 )
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
-from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SyncStore
+from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, PruneReport, SyncStore
 
 __all__ = [
     "CUSTOMER_TOPICS",
+    "MIN_RETENTION_DAYS",
     "ReconcileReport",
     "ReplayReport",
     "SyncService",
@@ -97,6 +100,9 @@ logger = logging.getLogger("identity.sync")
 
 #: Webhook topics the service handles.
 CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update", "orders/create"})
+#: The shortest retention :meth:`SyncService.prune` accepts, in days. Shopify retries a failed webhook
+#: delivery for up to 48 hours, and a redelivery whose event was pruned would be processed again.
+MIN_RETENTION_DAYS = 3.0
 #: Errors that may pass: the item stays queued and is retried. Refused credentials are included: they are
 #: fixed by an operator, and dead-lettering every event meanwhile would lose the work.
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -575,6 +581,45 @@ class SyncService:
     def prometheus(self) -> str:
         """The counters in Prometheus text format (queue depth read from the store)."""
         return self.metrics.prometheus(queue_depth=self.store.queue_depth())
+
+    def prune(self, older_than_days: float = 30, *, include_dead: bool = False) -> PruneReport:
+        """Delete events (with their outbox items) and own-write notes older than ``older_than_days``.
+
+        What goes and what stays is :meth:`SyncStore.prune <identity.sync.SyncStore.prune>`'s rule, with
+        ``before`` this many days before now (the service's clock): finished events whose outcome last
+        changed before then; never a ``queued`` event or one with work still pending, whatever its age;
+        ``dead_lettered`` ones only with ``include_dead``; never links or draft-order keys; for each
+        object, never the newest own write nor the one that decides ``customers/update`` ordering.
+
+        Idempotency lasts as long as the event is kept: a delivery whose event was pruned is processed
+        as new. Shopify retries a webhook for up to 48 hours, so fewer than :data:`MIN_RETENTION_DAYS`
+        (3) days is refused. A voice order repeated after its event was pruned finds its draft order by
+        its idempotency key (never pruned), and a webhook repeated that late finds its customer linked.
+
+        Raises
+        ------
+        ConfigurationError
+            ``older_than_days`` is below :data:`MIN_RETENTION_DAYS` or not a finite number.
+
+        Examples
+        --------
+        .. code-block:: python
+
+            report = service.prune(30)                 # run daily, e.g. from cron: identity-sync prune
+            print(report.events, report.outbox, report.own_writes)
+        """
+        if isinstance(older_than_days, bool) or not isinstance(older_than_days, int | float) or not (
+            math.isfinite(older_than_days) and older_than_days >= MIN_RETENTION_DAYS
+        ):
+            raise ConfigurationError(
+                f"prune: keep at least {MIN_RETENTION_DAYS:g} days (Shopify redelivers a webhook for up to"
+                f" 48 hours, and a redelivery of a pruned event would be processed again), not {older_than_days!r}"
+            )
+        before = self._clock() - older_than_days * 86_400.0
+        report = self.store.prune(before=before, include_dead=include_dead)
+        log_event(logger, "sync.prune", older_than_days=older_than_days, include_dead=include_dead,
+                  **report.__dict__)
+        return report
 
     # webhooks ------------------------------------------------------------------------------------
     def _refuse(self, key: str, topic: str | None, reason: str) -> EventRecord:

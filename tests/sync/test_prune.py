@@ -12,14 +12,17 @@ from typing import Any
 
 import pytest
 
+from identity import ConfigurationError
 from identity.sync import Outcome, PruneReport, SyncStore
-from identity.sync.service import ERP_CONTACT_AT
+from identity.sync.service import ERP_CONTACT_AT, MIN_RETENTION_DAYS
 from identity.sync.store import PRUNE_BATCH
-from tests.sync._stores import Database, database, row_counts
+from tests.sync._stores import Database, database, env_database, row_counts
+from tests.sync.conftest import Env, customer_payload, small_partners, webhook
 
-__all__ = ["database"]  # the fixture
+__all__ = ["database", "env_database"]  # fixtures
 
 DAY = 86_400.0
+ERP = [p for p in small_partners() if p["CardType"] == "cCustomer" and p["CardCode"].startswith("C0")]
 NOTHING = PruneReport(events=0, outbox=0, own_writes=0)
 
 
@@ -196,3 +199,78 @@ def test_the_default_batch_is_5000_rows(database: Database, monkeypatch: pytest.
         tx = CountingTransactions(store, monkeypatch)
         assert store.prune(before=1e9) == PruneReport(events=n, outbox=0, own_writes=0)
         assert tx.count == 2 + 1 and row_counts(store)["events"] == 0
+
+
+# the service -------------------------------------------------------------------------------------
+def known(n: int, **changes: Any) -> dict[str, Any]:
+    """Shopify customer n, with ERP customer n's email, and ``changes``."""
+    return {**customer_payload(n, email=ERP[n]["EmailAddress"]), **changes}
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_a_redelivery_within_the_retention_window_is_still_a_duplicate(env: Env) -> None:
+    service = env.service()
+    delivery = webhook("customers/create", known(1), "w-1")
+    first = service.handle_webhook(*delivery)
+    assert first.outcome is Outcome.LINKED and env.sap.finds == 1
+    env.clock.now += 29 * DAY
+    assert service.prune(30) == NOTHING
+    again = service.handle_webhook(*delivery)
+    assert again == first and service.metrics.snapshot()["duplicates"] == 1 and env.sap.finds == 1
+    # past the window the event is gone: the late copy is processed again, and finds the link
+    env.clock.now += 2 * DAY
+    assert service.prune(30) == PruneReport(events=1, outbox=1, own_writes=0)
+    late = service.handle_webhook(*delivery)
+    assert late.outcome is Outcome.LINKED and late.reason == "already linked" and env.sap.finds == 1
+    assert service.store.links() == {"gid://shopify/Customer/7000000001": ERP[1]["CardCode"]}
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_pruning_does_not_change_the_out_of_order_update_guard(env: Env) -> None:
+    """``customers/update`` deliveries older than the last one synced are refused before and after a prune.
+
+    The guard reads ``newest_own_write(ERP_CONTACT_AT, customer)``; the prune removes the other stamps.
+    """
+    service = env.service()
+    card, shopify_id = ERP[2]["CardCode"], "gid://shopify/Customer/7000000002"
+    service.handle_webhook(*webhook("customers/create", known(2), "create-2"))
+    for minute in (1, 2, 3):  # three updates synced in order: three stamps
+        update = known(2, email=f"step{minute}@example.org", updated_at=f"2026-05-06T10:0{minute}:00Z")
+        assert "updated ERP partner" in service.handle_webhook(*webhook("customers/update", update, f"u{minute}")).reason
+        env.clock.now += 1
+    stamps = service.store._query(f"SELECT COUNT(*) FROM own_writes WHERE system = '{ERP_CONTACT_AT}'")[0][0]
+    assert stamps == 3
+    guard = service.store.newest_own_write(ERP_CONTACT_AT, shopify_id)
+
+    env.clock.now += 40 * DAY
+    report = service.prune(30)
+    assert report.own_writes >= 2 and report.events == 4
+    assert service.store._query(f"SELECT content_hash FROM own_writes WHERE system = '{ERP_CONTACT_AT}'") == [(guard,)]
+    assert service.store.newest_own_write(ERP_CONTACT_AT, shopify_id) == guard
+
+    patches = [r for r in env.sap.requests if r[0] == "PATCH"]
+    for n, late_at in enumerate(["2026-05-06T10:01:30Z", "2026-05-06T10:02:59Z", "2026-05-06T10:00:00Z"]):
+        stale = known(2, email=f"stale{n}@example.org", updated_at=late_at)
+        result = service.handle_webhook(*webhook("customers/update", stale, f"late-{n}"))
+        assert result.outcome is Outcome.LINKED and "older than the one last synced" in result.reason
+    assert [r for r in env.sap.requests if r[0] == "PATCH"] == patches
+    assert next(p for p in env.sap.partners if p["CardCode"] == card)["EmailAddress"] == "step3@example.org"
+    newer = known(2, email="step4@example.org", updated_at="2026-05-06T10:04:00Z")
+    assert "updated ERP partner" in service.handle_webhook(*webhook("customers/update", newer, "u4")).reason
+
+
+@pytest.mark.parametrize("days", [0, 1, 2.99, -30, float("nan"), float("inf")])
+def test_fewer_than_three_days_is_refused(env: Env, days: float) -> None:
+    service = env.service()
+    with pytest.raises(ConfigurationError, match="keep at least 3 days"):
+        service.prune(days)
+    assert MIN_RETENTION_DAYS == 3
+
+
+def test_the_cutoff_is_counted_from_the_service_clock(env: Env) -> None:
+    service = env.service()
+    service.handle_webhook(*webhook("customers/create", known(3), "w-3"))
+    env.clock.now += 3 * DAY
+    assert service.prune(3) == NOTHING  # updated exactly 3 days ago: not older
+    env.clock.now += 1
+    assert service.prune(3).events == 1
