@@ -20,6 +20,9 @@ Idempotency lives here, not in the service: ``events.key`` is the primary key (a
 a voice order's idempotency key). Recording an event whose key exists returns the stored event when the
 payload hash matches, and raises :class:`~identity.IdempotencyConflict` when it does not.
 
+Retention: nothing is deleted until :meth:`SyncStore.prune` is called (``SyncService.prune``, ``identity-sync
+prune``); links and draft-order keys never are.
+
 Durability: with ``synchronous=NORMAL`` in WAL mode a committed SQLite transaction survives the process
 being killed (SIGKILL); it may be lost only if the operating system itself crashes. Pass
 ``synchronous="FULL"`` to survive that too. A committed Postgres transaction is as durable as the server
