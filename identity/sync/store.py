@@ -757,8 +757,10 @@ class SyncStore(abc.ABC):
           content written last to an object is still recognised by :meth:`is_own_write`.
         - **links** and **draft_orders** are never deleted: they are the durable mapping.
 
-        Works in batches of ``batch_size`` rows, one transaction per batch (events with their items, then
-        own writes), so a large first prune never holds the write lock for long; a failure leaves the
+        Works in batches, one transaction per batch: ``batch_size`` events in order of their last change
+        (those among them that may go are deleted with their items), then ``batch_size`` own writes. So a
+        large first prune never holds the write lock for long, and a row that stays is read once per
+        prune, not once per batch; a failure leaves the
         batches already committed deleted and the store consistent. Deleting an event forgets its key:
         a delivery with that key arriving afterwards is processed as new (see
         :meth:`~identity.sync.SyncService.prune`, which keeps a safe minimum age).
@@ -782,16 +784,19 @@ class SyncStore(abc.ABC):
         after: tuple[Any, ...] = ()
         while True:  # events, oldest change first; ``after`` resumes past the last one seen
             with self._tx("prune failed") as db:
+                # Only the range and the order on the index (events_updated_at): a filter on the outcome
+                # here would let SQLite prefer events_outcome and sort every old event, batch after batch.
                 rows = db.execute(
-                    "SELECT updated_at, key FROM events e WHERE e.updated_at < ?"
-                    + (" AND (e.updated_at, e.key) > (?, ?)" if after else "")
-                    + f" AND e.outcome IN ({outcome_in}) AND NOT EXISTS (SELECT 1 FROM outbox o"
+                    "SELECT e.updated_at, e.key, e.outcome, EXISTS (SELECT 1 FROM outbox o"
                     f" WHERE o.event_key = e.key AND o.status NOT IN ({status_in}))"
-                    " ORDER BY e.updated_at, e.key LIMIT ?",
-                    (before, *after, *final, *statuses, batch_size),
+                    " FROM events e WHERE e.updated_at < ?"
+                    + (" AND (e.updated_at, e.key) > (?, ?)" if after else "")
+                    + " ORDER BY e.updated_at, e.key LIMIT ?",
+                    (*statuses, before, *after, batch_size),
                 ).fetchall()
-                for start in range(0, len(rows), _IN_CHUNK):
-                    keys = [row[1] for row in rows[start : start + _IN_CHUNK]]
+                prunable = [row[1] for row in rows if row[2] in final and not row[3]]
+                for start in range(0, len(prunable), _IN_CHUNK):
+                    keys = prunable[start : start + _IN_CHUNK]
                     marks = ", ".join("?" * len(keys))
                     # the conditions again: should an item have turned up meanwhile, its foreign key makes
                     # the event's delete fail, and the whole batch is rolled back
@@ -806,7 +811,7 @@ class SyncStore(abc.ABC):
                     ).rowcount
             if len(rows) < batch_size:
                 break
-            after = tuple(rows[-1])
+            after = tuple(rows[-1][:2])
         after = ()
         while True:  # own writes, in key order; a row is kept while it is the newest or the greatest
             with self._tx("prune failed") as db:
