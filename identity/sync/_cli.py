@@ -1,8 +1,9 @@
-"""The ``identity-sync`` command: ``status``, ``replay`` and ``reconcile`` against a config file.
+"""The ``identity-sync`` command: ``status``, ``replay``, ``reconcile`` and ``prune`` against a config file.
 
-Exit codes: 0 success, 1 work left (``replay`` with items still queued), 2 bad config or a failure of
-the store or a remote system (one line on stderr). Output is JSON on stdout (``status --prometheus``
-prints the Prometheus text format instead).
+Exit codes: 0 success, 1 work left (``replay`` with items still queued), 2 bad config or options (such as
+``prune --days`` below 3) or a failure of the store or a remote system (one line on stderr). Output is
+JSON on stdout (``status --prometheus`` prints the Prometheus text format instead); ``prune`` prints
+only counts of deleted rows, never personal data.
 
 The config file is TOML; credentials are never in it, only the names of environment variables::
 
@@ -68,7 +69,8 @@ SYNC_OPTIONS = frozenset(
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="identity-sync",
-        description="Operate the SAP Business One <-> Shopify sync: inspect it, replay its outbox, reconcile.",
+        description="Operate the SAP Business One <-> Shopify sync: inspect it, replay its outbox, reconcile,"
+        " prune old events.",
     )
     p.add_argument("--config", required=True, metavar="FILE", help="TOML config file (see docs/sync.md)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -79,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("reconcile", help="compare all ERP and Shopify customers; report and repair drift")
     rec.add_argument("--run-id", default=None, help="idempotency key of this run (default: the UTC time)")
     rec.add_argument("--report-only", action="store_true", help="report drift without repairing it")
+    prune = sub.add_parser("prune", help="delete finished events and superseded own-write notes older than N days")
+    prune.add_argument("--days", type=float, default=30.0, metavar="N",
+                       help="keep this many days (default 30, at least 3: Shopify redelivers for 48 hours)")
+    prune.add_argument("--include-dead", action="store_true",
+                       help="delete old dead-lettered events too (kept by default: someone must look at them)")
     return p
 
 
@@ -179,6 +186,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
                 report = service.replay(limit=args.limit)
                 out.write(json.dumps(asdict(report), sort_keys=True) + "\n")
                 return 1 if report.remaining else 0
+            if args.command == "prune":
+                pruned = service.prune(args.days, include_dead=args.include_dead)
+                out.write(json.dumps(asdict(pruned), sort_keys=True) + "\n")
+                return 0
             rec = service.reconcile(run_id=args.run_id, repair=not args.report_only)
             data = asdict(rec) | {"drift": rec.drift}
             out.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")

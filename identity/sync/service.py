@@ -2,7 +2,9 @@
 
 Every event is first made durable, then worked on:
 
-1. The event is verified and parsed. Anything unusable ends ``rejected`` with the reason.
+1. The event is verified and parsed. Anything unusable ends ``rejected`` with the reason. A webhook not
+   shown to come from Shopify (its HMAC does not verify, or its body is too large to check) is answered
+   ``rejected`` but never stored: anyone can send those, and they must not grow the store.
 2. In one transaction the event is stored under its key (``webhook:<X-Shopify-Webhook-Id>``, or
    ``voice:<idempotency key>``) with outcome ``queued``, together with its work item(s) in the outbox.
    A key seen before returns the stored event and does nothing else (no second write).
@@ -35,7 +37,8 @@ Outcomes
 ``queued``
     A system is down or failing; the work waits in the outbox and will be replayed.
 ``rejected``
-    Bad signature, malformed or oversized body, unknown topic, missing webhook id; with the reason.
+    Bad signature, malformed or oversized body, unknown topic, missing webhook id; with the reason. Only
+    the ones whose signature verified are stored (see step 1).
 ``dead_lettered``
     Given up on after ``max_attempts`` or a non-retryable error; with the reason.
 """
@@ -45,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import random
 import socket
@@ -62,6 +66,7 @@ from identity._exceptions import (
     AdapterError,
     AuthenticationError,
     CircuitOpenError,
+    ConfigurationError,
     IdempotencyConflict,
     RateLimitedError,
     RemoteServerError,
@@ -79,10 +84,11 @@ from identity.adapters.webhooks import (
 )
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
 from identity.sync.metrics import SyncMetrics, log_event
-from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, SyncStore
+from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, PruneReport, SyncStore
 
 __all__ = [
     "CUSTOMER_TOPICS",
+    "MIN_RETENTION_DAYS",
     "ReconcileReport",
     "ReplayReport",
     "SyncService",
@@ -94,6 +100,9 @@ logger = logging.getLogger("identity.sync")
 
 #: Webhook topics the service handles.
 CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update", "orders/create"})
+#: The shortest retention :meth:`SyncService.prune` accepts, in days. Shopify retries a failed webhook
+#: delivery for up to 48 hours, and a redelivery whose event was pruned would be processed again.
+MIN_RETENTION_DAYS = 3.0
 #: Errors that may pass: the item stays queued and is retried. Refused credentials are included: they are
 #: fixed by an operator, and dead-lettering every event meanwhile would lose the work.
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -411,6 +420,11 @@ class SyncService:
         Topics: ``customers/create``, ``customers/update``, ``orders/create`` (its ``customer``). A
         redelivery (same ``X-Shopify-Webhook-Id``) returns the stored event and writes nothing.
 
+        A delivery whose HMAC does not verify, or whose body exceeds ``max_body_bytes`` (refused before
+        the HMAC is computed), is not stored: the event returned (outcome ``rejected``, ``detail``
+        ``{"verified": False}``) exists only in the answer, the metrics and the log. Answer such a
+        request 401 if you like; Shopify itself never sends one.
+
         Raises
         ------
         IdempotencyConflict
@@ -568,7 +582,56 @@ class SyncService:
         """The counters in Prometheus text format (queue depth read from the store)."""
         return self.metrics.prometheus(queue_depth=self.store.queue_depth())
 
+    def prune(self, older_than_days: float = 30, *, include_dead: bool = False) -> PruneReport:
+        """Delete events (with their outbox items) and own-write notes older than ``older_than_days``.
+
+        What goes and what stays is :meth:`SyncStore.prune <identity.sync.SyncStore.prune>`'s rule, with
+        ``before`` this many days before now (the service's clock): finished events whose outcome last
+        changed before then; never a ``queued`` event or one with work still pending, whatever its age;
+        ``dead_lettered`` ones only with ``include_dead``; never links or draft-order keys; for each
+        object, never the newest own write nor the one that decides ``customers/update`` ordering.
+
+        Idempotency lasts as long as the event is kept: a delivery whose event was pruned is processed
+        as new. Shopify retries a webhook for up to 48 hours, so fewer than :data:`MIN_RETENTION_DAYS`
+        (3) days is refused. A voice order repeated after its event was pruned finds its draft order by
+        its idempotency key (never pruned), and a webhook repeated that late finds its customer linked.
+
+        Raises
+        ------
+        ConfigurationError
+            ``older_than_days`` is below :data:`MIN_RETENTION_DAYS` or not a finite number.
+
+        Examples
+        --------
+        .. code-block:: python
+
+            report = service.prune(30)                 # run daily, e.g. from cron: identity-sync prune
+            print(report.events, report.outbox, report.own_writes)
+        """
+        if isinstance(older_than_days, bool) or not isinstance(older_than_days, int | float) or not (
+            math.isfinite(older_than_days) and older_than_days >= MIN_RETENTION_DAYS
+        ):
+            raise ConfigurationError(
+                f"prune: keep at least {MIN_RETENTION_DAYS:g} days (Shopify redelivers a webhook for up to"
+                f" 48 hours, and a redelivery of a pruned event would be processed again), not {older_than_days!r}"
+            )
+        before = self._clock() - older_than_days * 86_400.0
+        report = self.store.prune(before=before, include_dead=include_dead)
+        log_event(logger, "sync.prune", older_than_days=older_than_days, include_dead=include_dead,
+                  **report.__dict__)
+        return report
+
     # webhooks ------------------------------------------------------------------------------------
+    def _refuse(self, key: str, topic: str | None, reason: str) -> EventRecord:
+        """Answer a delivery not shown to come from Shopify (bad HMAC, or refused before checking it):
+        counted and logged, but not stored, so that nobody can grow the store by sending requests."""
+        now = self._clock()
+        self.metrics.outcome(Outcome.REJECTED)
+        log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason,
+                  stored=False)
+        return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
+                           created_at=now, updated_at=now)
+
     def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
         event, is_new = self.store.record_event(
             key, kind="webhook", topic=topic, payload_hash=body_hash, outcome=Outcome.REJECTED, reason=reason
@@ -580,9 +643,12 @@ class SyncService:
 
     def _webhook(self, headers: Mapping[str, str], raw_body: bytes) -> EventRecord:
         lowered = {k.lower(): v for k, v in headers.items()}
-        body_hash = _hash(bytes(raw_body))
         webhook_id = lowered.get("x-shopify-webhook-id")
         topic = lowered.get("x-shopify-topic")
+        if len(raw_body) > self.max_body_bytes:  # refused before hashing (and before the HMAC check)
+            key = "rejected:" + _hash(f"{webhook_id or ''}|{len(raw_body)}".encode())
+            return self._refuse(key, topic, f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}")
+        body_hash = _hash(bytes(raw_body))
         reject_key = f"rejected:{_hash((webhook_id or '').encode() + b'|' + body_hash.encode())}"
         try:
             event = verify_webhook(
@@ -593,10 +659,10 @@ class SyncService:
                 max_bytes=self.max_body_bytes,
             )
         except InvalidWebhookError:
-            return self._reject(reject_key, topic, body_hash, "invalid HMAC signature")
+            return self._refuse(reject_key, topic, "invalid HMAC signature")
         except RemoteValidationError as exc:
-            reason = {"too_large": f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}",
-                      "malformed": "body is not a JSON object"}.get(exc.code or "", str(exc))
+            # verified (only an oversized body is refused before the HMAC, see above): Shopify sent it
+            reason = {"malformed": "body is not a JSON object"}.get(exc.code or "", str(exc))
             return self._reject(reject_key, topic, body_hash, reason)
         if not event.webhook_id:
             return self._reject(reject_key, topic, body_hash, "missing X-Shopify-Webhook-Id")

@@ -20,6 +20,9 @@ Idempotency lives here, not in the service: ``events.key`` is the primary key (a
 a voice order's idempotency key). Recording an event whose key exists returns the stored event when the
 payload hash matches, and raises :class:`~identity.IdempotencyConflict` when it does not.
 
+Retention: nothing is deleted until :meth:`SyncStore.prune` is called (``SyncService.prune``, ``identity-sync
+prune``); links and draft-order keys never are.
+
 Durability: with ``synchronous=NORMAL`` in WAL mode a committed SQLite transaction survives the process
 being killed (SIGKILL); it may be lost only if the operating system itself crashes. Pass
 ``synchronous="FULL"`` to survive that too. A committed Postgres transaction is as durable as the server
@@ -53,11 +56,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MIGRATIONS",
+    "PRUNE_BATCH",
     "SCHEMA_VERSION",
     "EventRecord",
     "OutboxItem",
     "Outcome",
     "PostgresStore",
+    "PruneReport",
     "SqliteStore",
     "SyncStore",
     "is_postgres_url",
@@ -126,6 +131,21 @@ class OutboxItem:
     status: str
     last_error: str | None = None
     done_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    """What one :meth:`SyncStore.prune` deleted: rows per table.
+
+    Examples
+    --------
+    >>> PruneReport(events=2, outbox=1, own_writes=0).events
+    2
+    """
+
+    events: int
+    outbox: int
+    own_writes: int
 
 
 #: Each entry is one schema version (entry ``n - 1`` is version ``n``), applied in order, each inside one
@@ -198,12 +218,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
         "ALTER TABLE outbox ADD COLUMN claimed_until REAL",
     ),
+    # 4: retention (:meth:`SyncStore.prune`): events in order of their last change, and the outbox items of
+    # one event (also what ``pending_items(event_key)`` looks up).
+    (
+        "CREATE INDEX events_updated_at ON events (updated_at, key)",
+        "CREATE INDEX outbox_event_key ON outbox (event_key)",
+    ),
 )
 
 #: The schema version a store is at once its constructor has returned.
 SCHEMA_VERSION = len(MIGRATIONS)
 
 NewItem = tuple[str, str, dict[str, Any]]  # (customer_key, action, payload)
+
+#: Rows :meth:`SyncStore.prune` deletes per transaction (per table), so that a large first prune never
+#: holds the write lock for long.
+PRUNE_BATCH = 5_000
+# Keys per ``IN (...)`` list: under SQLite's oldest limit of 999 parameters.
+_IN_CHUNK = 300
 
 # The advisory lock key Postgres stores hold while they migrate: any constant, the same in every process.
 _MIGRATION_LOCK_KEY = 7_215_090_302
@@ -710,6 +742,100 @@ class SyncStore(abc.ABC):
             (system, object_id, content_hash),
         )
         return bool(rows)
+
+    # retention -----------------------------------------------------------------------------------
+    def prune(self, *, before: float, include_dead: bool = False, batch_size: int = PRUNE_BATCH) -> PruneReport:
+        """Delete what the store no longer needs from before ``before`` (wall-clock seconds); what was deleted.
+
+        - **events** whose outcome is final (not ``queued``; not ``dead_lettered`` either unless
+          ``include_dead``: those are the failures someone must look at) and last changed before
+          ``before``, together with their outbox items. An event with an item still ``pending`` is kept
+          whatever its age and outcome; the items deleted are ``done`` (or ``dead``, with ``include_dead``).
+        - **own_writes** recorded before ``before``, except, for each ``(system, object_id)``, the newest
+          row (greatest ``created_at``, all of them on a tie) and the row :meth:`newest_own_write` returns
+          (greatest content): so :meth:`newest_own_write` answers as before for every object, and the
+          content written last to an object is still recognised by :meth:`is_own_write`.
+        - **links** and **draft_orders** are never deleted: they are the durable mapping.
+
+        Works in batches, one transaction per batch: ``batch_size`` events in order of their last change
+        (those among them that may go are deleted with their items), then ``batch_size`` own writes. So a
+        large first prune never holds the write lock for long, and a row that stays is read once per
+        prune, not once per batch; a failure leaves the
+        batches already committed deleted and the store consistent. Deleting an event forgets its key:
+        a delivery with that key arriving afterwards is processed as new (see
+        :meth:`~identity.sync.SyncService.prune`, which keeps a safe minimum age).
+
+        Examples
+        --------
+        >>> store = SqliteStore(":memory:", clock=lambda: 100.0)
+        >>> _ = store.record_event("w1", kind="webhook", topic=None, payload_hash="h", outcome=Outcome.LINKED,
+        ...                        reason="ok")
+        >>> store.prune(before=50.0), store.prune(before=150.0)
+        (PruneReport(events=0, outbox=0, own_writes=0), PruneReport(events=1, outbox=0, own_writes=0))
+        >>> store.close()
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        final = [o.value for o in Outcome if o is not Outcome.QUEUED and (include_dead or o is not Outcome.DEAD_LETTERED)]
+        statuses = ["done", "dead"] if include_dead else ["done"]
+        outcome_in = ", ".join("?" * len(final))
+        status_in = ", ".join("?" * len(statuses))
+        events = outbox = own_writes = 0
+        after: tuple[Any, ...] = ()
+        while True:  # events, oldest change first; ``after`` resumes past the last one seen
+            with self._tx("prune failed") as db:
+                # Only the range and the order on the index (events_updated_at): a filter on the outcome
+                # here would let SQLite prefer events_outcome and sort every old event, batch after batch.
+                rows = db.execute(
+                    "SELECT e.updated_at, e.key, e.outcome, EXISTS (SELECT 1 FROM outbox o"
+                    f" WHERE o.event_key = e.key AND o.status NOT IN ({status_in}))"
+                    " FROM events e WHERE e.updated_at < ?"
+                    + (" AND (e.updated_at, e.key) > (?, ?)" if after else "")
+                    + " ORDER BY e.updated_at, e.key LIMIT ?",
+                    (*statuses, before, *after, batch_size),
+                ).fetchall()
+                prunable = [row[1] for row in rows if row[2] in final and not row[3]]
+                for start in range(0, len(prunable), _IN_CHUNK):
+                    keys = prunable[start : start + _IN_CHUNK]
+                    marks = ", ".join("?" * len(keys))
+                    # the conditions again: should an item have turned up meanwhile, its foreign key makes
+                    # the event's delete fail, and the whole batch is rolled back
+                    outbox += db.execute(
+                        f"DELETE FROM outbox WHERE event_key IN ({marks}) AND status IN ({status_in})",
+                        (*keys, *statuses),
+                    ).rowcount
+                    events += db.execute(
+                        f"DELETE FROM events WHERE key IN ({marks}) AND outcome IN ({outcome_in})"
+                        " AND updated_at < ?",
+                        (*keys, *final, before),
+                    ).rowcount
+            if len(rows) < batch_size:
+                break
+            after = tuple(rows[-1][:2])
+        after = ()
+        while True:  # own writes, in key order; a row is kept while it is the newest or the greatest
+            with self._tx("prune failed") as db:
+                rows = db.execute(
+                    "SELECT w.system, w.object_id, w.content_hash FROM own_writes w WHERE w.created_at < ?"
+                    + (" AND (w.system, w.object_id, w.content_hash) > (?, ?, ?)" if after else "")
+                    + " AND EXISTS (SELECT 1 FROM own_writes n WHERE n.system = w.system"
+                    " AND n.object_id = w.object_id AND n.created_at > w.created_at)"
+                    " AND EXISTS (SELECT 1 FROM own_writes g WHERE g.system = w.system"
+                    " AND g.object_id = w.object_id AND g.content_hash > w.content_hash)"
+                    " ORDER BY w.system, w.object_id, w.content_hash LIMIT ?",
+                    (before, *after, batch_size),
+                ).fetchall()
+                for start in range(0, len(rows), _IN_CHUNK):
+                    chunk = rows[start : start + _IN_CHUNK]
+                    marks = ", ".join(["(?, ?, ?)"] * len(chunk))
+                    own_writes += db.execute(
+                        f"DELETE FROM own_writes WHERE (system, object_id, content_hash) IN (VALUES {marks})",
+                        [value for row in chunk for value in row],
+                    ).rowcount
+            if len(rows) < batch_size:
+                break
+            after = tuple(rows[-1])
+        return PruneReport(events=events, outbox=outbox, own_writes=own_writes)
 
 
 class SqliteStore(SyncStore):

@@ -108,6 +108,15 @@ class Database:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
 
 
+#: Every table of the store.
+TABLES = ("events", "outbox", "links", "draft_orders", "own_writes", "schema_migrations")
+
+
+def row_counts(store: SyncStore) -> dict[str, int]:
+    """How many rows each table of ``store`` holds."""
+    return {table: int(store._query(f"SELECT COUNT(*) FROM {table}")[0][0]) for table in TABLES}
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     db = Database(request.param, tmp_path)

@@ -87,6 +87,27 @@ def test_status_replay_and_reconcile(env: Env, tmp_path: Path) -> None:
     assert code == 0 and len(report["unlinked"]) == 1 and report["replay"]["completed"] == 1
 
 
+def test_prune_prints_counts_and_refuses_fewer_than_three_days(env: Env, tmp_path: Path) -> None:
+    config = write_config(env, tmp_path)
+    service = env.service()
+    assert service.handle_webhook(*webhook("customers/create", customer_payload(1), "w-old")).outcome is Outcome.CREATED
+    with service.store._tx() as db:  # a dead letter, as old as the rest
+        db.execute("INSERT INTO events (key, kind, topic, payload_hash, outcome, reason, detail, customer_key,"
+                   " created_at, updated_at) VALUES ('w-dead', 'webhook', NULL, 'h', 'dead_lettered', 'gave up',"
+                   " '{}', NULL, 1000, 1000)")
+    service.store.close()  # the CLI reads the real clock: everything above is from 2023
+
+    code, out, err = run("--config", str(config), "prune")
+    assert (code, err) == (0, "") and json.loads(out) == {"events": 1, "outbox": 1, "own_writes": 0}
+    assert "@" not in out and "Customer" not in out  # counts only
+    code, out, _ = run("--config", str(config), "prune", "--days", "3", "--include-dead")
+    assert code == 0 and json.loads(out) == {"events": 1, "outbox": 0, "own_writes": 0}
+    code, out, err = run("--config", str(config), "prune", "--days", "2")
+    assert code == 2 and out == "" and "keep at least 3 days" in err
+    with SqliteStore(env.db) as store:
+        assert store.events() == [] and store.links() != {}  # links are never pruned
+
+
 def test_bad_config_is_exit_code_2(env: Env, tmp_path: Path) -> None:
     config = write_config(env, tmp_path, extra="nonsense = 1")
     code, _, err = run("--config", str(config), "status")
@@ -182,7 +203,7 @@ def test_every_command_and_option_is_documented() -> None:
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "sync.md").read_text(encoding="utf-8")
     sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {"status", "replay", "reconcile"}
+    assert set(sub.choices) == {"status", "replay", "reconcile", "prune"}
     for name, parser in sub.choices.items():
         assert f"identity-sync --config sync.toml {name}" in text, name
         for action in parser._actions:

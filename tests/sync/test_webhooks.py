@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -14,7 +15,7 @@ from identity.adapters import Timeouts
 from identity.sync import Outcome, SqliteStore, partner_code
 from identity.sync.store import SCHEMA_VERSION
 from tests.adapters.conftest import FAST_TIMEOUTS
-from tests.sync._stores import database, env_database
+from tests.sync._stores import database, env_database, row_counts
 from tests.sync.conftest import SECRET, Env, customer_payload, small_partners, webhook
 
 __all__ = ["database", "env_database"]  # fixtures
@@ -67,6 +68,10 @@ def test_shared_phone_needs_review(env: Env) -> None:
     assert env.sap.posts == 0 and service.store.links() == {}
 
 
+#: Bad deliveries that are not shown to come from Shopify.
+UNVERIFIED = {"bad_hmac", "truncated", "huge"}
+
+
 @pytest.mark.parametrize(
     ("case", "reason"),
     [
@@ -104,12 +109,42 @@ def test_bad_deliveries_are_rejected_with_a_reason_and_service_keeps_serving(
         del headers["X-Shopify-Webhook-Id"]
     elif case == "no_customer":
         headers, body = webhook("orders/create", {"id": 1, "customer": None}, "w-bad")
+    before = row_counts(service.store)
     result = service.handle_webhook(headers, body)
     assert result.outcome is Outcome.REJECTED and reason in result.reason
-    assert service.store.get_event(result.key) == result  # stored, not only returned
+    if case in UNVERIFIED:  # anyone can send these: answered, never stored
+        assert service.store.get_event(result.key) is None and row_counts(service.store) == before
+        assert result.detail == {"verified": False}
+    else:  # verified, so Shopify sent it: stored, not only returned
+        assert service.store.get_event(result.key) == result
     assert env.sap.finds == 0
     ok = service.handle_webhook(*webhook("customers/create", known(2), "w-good"))
     assert ok.outcome is Outcome.LINKED
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_forged_webhooks_leave_the_store_unchanged(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    service = env.service()
+    service.handle_webhook(*webhook("customers/create", known(1), "w-real"))
+    before = row_counts(service.store)
+    assert before["events"] == 1
+    forged = []
+    with caplog.at_level(logging.INFO, logger="identity.sync"):
+        for n in range(50):  # a spammer: new ids, new bodies, wrong or missing signatures
+            headers, body = webhook("customers/create", known(n % 5), f"spam-{n}", secret="guessed")
+            if n % 2:
+                del headers["X-Shopify-Hmac-Sha256"]
+            forged.append(service.handle_webhook(headers, body))
+        huge = webhook("customers/create", {**known(2), "note": "x" * (3 * 1024 * 1024)}, "spam-huge")
+        forged.append(service.handle_webhook(*huge))
+    assert {(e.outcome, e.detail["verified"]) for e in forged} == {(Outcome.REJECTED, False)}
+    assert row_counts(service.store) == before
+    assert all(service.store.get_event(e.key) is None for e in forged)
+    assert service.metrics.snapshot()["outcomes"]["rejected"] == 51  # counted, every one
+    rejected = [r.getMessage() for r in caplog.records if "webhook.rejected" in r.getMessage()]
+    assert len(rejected) == 51 and all('"stored": false' in line for line in rejected)
+    assert "@" not in "".join(rejected)  # no e-mail address in the log lines
+    assert env.sap.finds == 1  # only the real one reached the ERP
 
 
 @pytest.mark.parametrize("secrets", [[], [""], [SECRET, ""]], ids=["none", "empty", "empty_previous"])
