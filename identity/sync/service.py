@@ -851,8 +851,9 @@ class SyncService:
         properties sent (empty when it was up to date), or None when the partner no longer exists.
 
         The contact fields last brought in line with the partner are remembered (as a hash, with our own
-        writes): an update whose contact fields are those again (a Shopify update of something else)
-        reads nothing from the ERP and sends nothing, so an edit made in the ERP meanwhile stands."""
+        writes; only the latest): an update whose contact fields are those again (a Shopify update of
+        something else) reads nothing from the ERP and sends nothing, so an edit made in the ERP meanwhile
+        stands. Contact fields synced before and since replaced (A, then B, then A again) are pushed."""
         synced = _content_hash(c.get("email"), c.get("phone"), c.get("first_name"), c.get("last_name"))
         if self.store.is_own_write(ERP_CONTACT, card, synced):
             return []
@@ -865,7 +866,7 @@ class SyncService:
         )
         if changes:
             self.sap.update_partner(card, changes)
-        self.store.record_own_write(ERP_CONTACT, card, synced)
+        self.store.replace_own_write(ERP_CONTACT, card, synced)  # only the latest: A, B, then A is a change
         return sorted(changes)
 
     def _rematch(self, c: Mapping[str, Any]) -> _Result:

@@ -728,6 +728,22 @@ class SyncStore(abc.ABC):
                 (system, object_id, content_hash, self._clock()),
             )
 
+    def replace_own_write(self, system: str, object_id: str, content_hash: str) -> None:
+        """Remember this content as the only one under ``system`` for this object (one transaction).
+
+        For facts where only the latest counts, such as the contact fields last brought in line with an
+        ERP partner: with every earlier content kept, a change back to one of them (A, then B, then A
+        again) would look already done."""
+        with self._tx() as db:
+            db.execute(
+                "DELETE FROM own_writes WHERE system = ? AND object_id = ? AND content_hash <> ?",
+                (system, object_id, content_hash),
+            )
+            db.execute(
+                "INSERT INTO own_writes VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (system, object_id, content_hash, self._clock()),
+            )
+
     def newest_own_write(self, system: str, object_id: str) -> str | None:
         """The greatest content recorded for this object under ``system`` (text order), or None."""
         rows = self._query(

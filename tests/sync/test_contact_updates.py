@@ -149,3 +149,20 @@ def test_an_update_delivered_after_a_newer_one_does_not_overwrite_it(env: Env) -
     latest = {**payload, "email": "third@example.org", "updated_at": "2026-05-06T10:06:00-04:00"}
     service.handle_webhook(*webhook("customers/update", latest, "update-6-latest"))
     assert partner(env, card)["EmailAddress"] == "third@example.org"
+
+
+def test_an_email_changed_back_is_pushed_back(env: Env) -> None:
+    # A, then B, then A again: the ERP must end with A, not keep B because A was synced once before
+    service, payload = linked(env, 4)
+    card = ERP[4]["CardCode"]
+    original = ERP[4]["EmailAddress"]
+    steps = [("mary.b@example.org", "update-4a"), (original, "update-4b")]
+    for email, webhook_id in steps:
+        update = {**payload, "email": email, "first_name": None, "last_name": None, "phone": None}
+        result = service.handle_webhook(*webhook("customers/update", update, webhook_id))
+        assert result.detail["erp_updated"] == ["EmailAddress"], result.reason
+        assert partner(env, card)["EmailAddress"] == email
+    first_sync = {**payload, "email": "mary.b@example.org", "first_name": None, "last_name": None, "phone": None}
+    again = service.handle_webhook(*webhook("customers/update", first_sync, "update-4c"))
+    assert again.detail["erp_updated"] == ["EmailAddress"]
+    assert partner(env, card)["EmailAddress"] == "mary.b@example.org"

@@ -152,6 +152,18 @@ def test_only_the_head_of_each_customer_is_due(database: Database) -> None:
         assert store.queue_depth() == 3 and store.outcome_counts() == {"linked": 1, "queued": 3}
 
 
+def test_a_replaced_own_write_is_the_only_one_for_its_object(database: Database) -> None:
+    with database.open() as store:
+        for content in ("A", "B", "A"):
+            store.replace_own_write("erp-contact", "C1", content)
+        store.replace_own_write("erp-contact", "C2", "B")
+        store.record_own_write("shopify", "C1", "B")  # another system: untouched
+        assert store.is_own_write("erp-contact", "C1", "A")
+        assert not store.is_own_write("erp-contact", "C1", "B")
+        assert store.is_own_write("erp-contact", "C2", "B")
+        assert store.is_own_write("shopify", "C1", "B")
+
+
 def test_links_draft_orders_and_own_writes_are_kept_once(database: Database) -> None:
     with database.open() as store:
         for _ in range(2):
