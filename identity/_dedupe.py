@@ -229,7 +229,7 @@ def dedupe(
             assert labels
             model = _fit_supervised(comps, features, table, labels)
             weights = model.match_weights_gamma(gamma)
-            probability = model.predict_gamma(gamma)
+            log_odds = model.intercept_ + weights.sum(axis=1, dtype=np.float64)
         else:
             model = fs.fit_gamma(
                 gamma,
@@ -240,10 +240,13 @@ def dedupe(
             )
             clock.stage("score")
             weights = model.match_weights(features, left, right, gamma)
-            probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))
+            log_odds = model.prior_weight + weights.sum(axis=1, dtype=np.float64)
+        probability = match_probability(log_odds)
     clock.stage("cluster")
     cannot = cannot_link(comps, gamma)
-    clustered = cluster_pairs(features.n, left, right, probability, threshold=threshold, cannot_link=cannot)
+    clustered = cluster_pairs(
+        features.n, left, right, probability, threshold=threshold, cannot_link=cannot, log_odds=log_odds
+    )
     clusters = pa.table(
         {
             "source": table.column("source"),

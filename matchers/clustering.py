@@ -116,6 +116,7 @@ def cluster_pairs(
     *,
     threshold: float,
     cannot_link: BoolArray | None = None,
+    log_odds: FloatArray | None = None,
 ) -> ClusterResult:
     """Cluster ``n`` records from scored pairs.
 
@@ -132,6 +133,10 @@ def cluster_pairs(
     cannot_link : ndarray of bool, shape (n_pairs,), optional
         Pairs that are certainly different people; they never end up in one cluster, whatever their
         probability.
+    log_odds : ndarray of shape (n_pairs,), optional
+        Match weight of each pair (log2 odds), which orders the edges where the guard rebuilds a
+        component: probabilities round to 1.0 from about 53 bits on, so they cannot tell a strong edge
+        from a stronger one. Default: the probabilities.
 
     Examples
     --------
@@ -155,7 +160,8 @@ def cluster_pairs(
 
     bad = np.unique(labels[left[conflict]])
     in_bad = np.isin(labels[ml], bad)
-    edges_l, edges_r, edges_p = ml[in_bad], mr[in_bad], probability[match][in_bad]
+    strength = probability if log_odds is None else log_odds
+    edges_l, edges_r, edges_p = ml[in_bad], mr[in_bad], strength[match][in_bad]
     # Strongest evidence first; ties broken by record numbers so the result is deterministic.
     order = np.lexsort((edges_r, edges_l, -edges_p))
     cl_l, cl_r = left[cannot_link], right[cannot_link]
