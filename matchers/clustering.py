@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ClusterResult", "cluster_pairs"]
+from matchers._columns import sorted_unique
+from matchers.blocking import pairs_within_blocks
+
+__all__ = ["ClusterResult", "cluster_pairs", "unscored_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -196,3 +199,29 @@ def cluster_pairs(
     new_labels[rows] = labels.max() + 1 + roots
     out, count = _renumber(new_labels)
     return ClusterResult(out, count, guarded_components=len(bad), refused_merges=refused)
+
+
+def unscored_pairs(
+    labels: IntArray, left: IntArray, right: IntArray, *, max_cluster_size: int = 60, window: int = 10
+) -> tuple[IntArray, IntArray]:
+    """Pairs of records that share a cluster but were never compared, ``left < right``.
+
+    Clustering is transitive: John matches the family's landline record, which matches Mary by the
+    family e-mail, and John and Mary are one cluster though nothing ever compared them. Comparing these
+    pairs and clustering again with their cannot-links lets the guard see them. Clusters larger than
+    ``max_cluster_size`` give only the pairs within ``window`` records of each other.
+
+    >>> unscored_pairs(np.array([0, 0, 0, 1]), np.array([0, 1]), np.array([1, 2]))
+    (array([0]), array([2]))
+    """
+    n = len(labels)
+    sizes = np.bincount(labels, minlength=int(labels.max()) + 1 if n else 0)
+    rows = np.flatnonzero(sizes[labels] > 1).astype(np.int64)
+    a, b = pairs_within_blocks(
+        rows, labels[rows].astype(np.int64), rows, max_block_size=max_cluster_size, window=window
+    )
+    scored = sorted_unique(left.astype(np.int64) * n + right)
+    codes = a * n + b
+    at = np.minimum(np.searchsorted(scored, codes), max(len(scored) - 1, 0))
+    new = ~(scored[at] == codes) if len(scored) else np.ones(len(codes), dtype=bool)
+    return a[new], b[new]
