@@ -357,6 +357,8 @@ def _fit_supervised(
             rows_r.append(keys[(str(sb), str(ib))])
         except KeyError as exc:
             raise InputError(f"labelled pair {n + 1}: no record {exc.args[0]!r} in the input") from None
+        if not isinstance(is_match, bool | np.bool_ | numbers.Integral) or is_match not in (0, 1):
+            raise InputError(f"labelled pair {n + 1}: is_match must be True or False, got {is_match!r}")
         y.append(bool(is_match))
     if len(set(y)) < 2:
         raise InputError("labelled pairs must hold both matches and non-matches (is_match True and False)")

@@ -323,3 +323,12 @@ def test_link_keeps_two_people_of_one_source_apart_through_a_record_of_the_other
     shop = pa.table({"id": ["S1"], "last_name": ["Quarrington"], "phone": ["+12125550100"]})
     clusters = _cluster_of(identity.link({"erp": erp}, {"shop": shop}))
     assert clusters["erp", "JOHN"] != clusters["erp", "MARY"]
+
+
+def test_a_labelled_pair_whose_is_match_is_text_is_an_input_error() -> None:
+    # bool("False") is True: labels read from a CSV must not all silently become matches.
+    labels = [("erp", "C1", "shopify", "901", "True"), ("erp", "C3", "shopify", "903", "False")]
+    with pytest.raises(InputError, match="labelled pair 1: is_match must be True or False"):
+        identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=labels)  # type: ignore[arg-type]
+    numeric = [("erp", "C1", "shopify", "901", 1), ("erp", "C3", "shopify", "903", 0)]
+    assert identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=numeric).clusters.num_rows == 6  # type: ignore[arg-type]
