@@ -18,7 +18,7 @@ from identity._exceptions import ConfigurationError, InputError
 from identity._io import SourceInput, combine_sources, read_source, write_table
 from matchers._workers import background
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
-from matchers.clustering import ClusterResult, cluster_pairs
+from matchers.clustering import ClusterResult, cluster_pairs, unscored_pairs
 from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
 from matchers.features import Features, build_features, feature_summary, second_process
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
@@ -155,7 +155,9 @@ def dedupe(
         Match probability at or above which two records are the same person. Default
         :data:`DEFAULT_THRESHOLD` (0.95), or :data:`SUPERVISED_THRESHOLD` (0.5) when ``labels`` are given.
     link_only : bool
-        Only link records across sources (no within-source duplicates).
+        Only compare and score records across sources: no pair of one source is a candidate. Clusters
+        stay transitive, so two records of one source that both match one record of another share its
+        cluster (an ERP duplicate found through Shopify), unless they are clearly two people.
     rules, comparisons : optional
         Blocking rules and comparisons (defaults: :data:`matchers.blocking.DEFAULT_RULES`,
         :data:`matchers.comparisons.DEFAULT_COMPARISONS`).
@@ -229,7 +231,7 @@ def dedupe(
             assert labels
             model = _fit_supervised(comps, features, table, labels)
             weights = model.match_weights_gamma(gamma)
-            probability = model.predict_gamma(gamma)
+            log_odds = model.intercept_ + weights.sum(axis=1, dtype=np.float64)
         else:
             model = fs.fit_gamma(
                 gamma,
@@ -240,10 +242,16 @@ def dedupe(
             )
             clock.stage("score")
             weights = model.match_weights(features, left, right, gamma)
-            probability = match_probability(model.prior_weight + weights.sum(axis=1, dtype=np.float64))
+            log_odds = model.prior_weight + weights.sum(axis=1, dtype=np.float64)
+        probability = match_probability(log_odds)
     clock.stage("cluster")
     cannot = cannot_link(comps, gamma)
-    clustered = cluster_pairs(features.n, left, right, probability, threshold=threshold, cannot_link=cannot)
+    clustered = cluster_pairs(
+        features.n, left, right, probability, threshold=threshold, cannot_link=cannot, log_odds=log_odds
+    )
+    clustered = _guard_unscored(
+        clustered, comps, features, (left, right), probability, log_odds, threshold, cannot, max_block_size
+    )
     clusters = pa.table(
         {
             "source": table.column("source"),
@@ -272,7 +280,8 @@ def dedupe(
 
 
 def link(a: Sources, b: Sources, **kwargs: Any) -> DedupeResult:
-    """Link two sources: like :func:`dedupe` with ``link_only=True`` (no within-source duplicates).
+    """Link two sources: like :func:`dedupe` with ``link_only=True`` (no within-source pairs are scored;
+    two records of one source share a cluster only through a record of the other).
 
     >>> import pyarrow as pa
     >>> r = link(pa.table({"id": ["1"], "email": ["a@x.com"]}), pa.table({"id": ["1"], "email": ["A@x.com"]}))
@@ -348,11 +357,48 @@ def _fit_supervised(
             rows_r.append(keys[(str(sb), str(ib))])
         except KeyError as exc:
             raise InputError(f"labelled pair {n + 1}: no record {exc.args[0]!r} in the input") from None
+        if not isinstance(is_match, bool | np.bool_ | numbers.Integral) or is_match not in (0, 1):
+            raise InputError(f"labelled pair {n + 1}: is_match must be True or False, got {is_match!r}")
         y.append(bool(is_match))
     if len(set(y)) < 2:
         raise InputError("labelled pairs must hold both matches and non-matches (is_match True and False)")
     gamma = compare_all(comparisons, features, np.array(rows_l, np.int64), np.array(rows_r, np.int64))
     return LogisticScorer(comparisons=comparisons).fit_gamma(gamma, y)
+
+
+def _guard_unscored(
+    clustered: ClusterResult,
+    comparisons: Sequence[Comparison],
+    features: Features,
+    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    probability: npt.NDArray[np.float64],
+    log_odds: npt.NDArray[np.float64],
+    threshold: float,
+    cannot: npt.NDArray[np.bool_],
+    max_block_size: int,
+) -> ClusterResult:
+    """Cluster again if records that share a cluster but were never compared are two people.
+
+    Such pairs (joined only through other records; with ``link_only`` every pair of one source) are
+    compared now, and those that are a cannot-link join the pairs as cannot-links only.
+    """
+    left, right = pairs
+    extra_l, extra_r = unscored_pairs(clustered.labels, left, right, max_cluster_size=max_block_size)
+    if not len(extra_l):
+        return clustered
+    apart = cannot_link(comparisons, compare_all(comparisons, features, extra_l, extra_r))
+    if not apart.any():
+        return clustered
+    extra_l, extra_r, none = extra_l[apart], extra_r[apart], np.zeros(int(apart.sum()))
+    return cluster_pairs(
+        features.n,
+        np.concatenate([left, extra_l]),
+        np.concatenate([right, extra_r]),
+        np.concatenate([probability, none]),
+        threshold=threshold,
+        cannot_link=np.concatenate([cannot, np.ones(len(extra_l), dtype=bool)]),
+        log_odds=np.concatenate([log_odds, none - np.inf]),
+    )
 
 
 def _pairs_table(

@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from matchers.comparisons import FIRST_NAME_MAX_EDITS, SHORT_FIRST_NAME
 from matchers.features import Features
-from normalizers.name import are_nickname_equivalent
+from normalizers.name import are_nickname_equivalent, canonical_names
 
 __all__ = [
     "address_level",
@@ -56,7 +56,9 @@ def first_name_level(f: Features, i: int, j: int) -> int:
     if are_nickname_equivalent(sa, sb):
         return 2
     if len(sa) == 1 or len(sb) == 1:
-        return 5 if sa[0] == sb[0] else 6
+        initial, other = sorted((sa, sb), key=len)
+        starts = {other, *canonical_names(other)}
+        return 5 if any(name.startswith(initial) for name in starts) else 6
     sim = JaroWinkler.normalized_similarity(sa, sb)
     short, long = sorted((sa, sb), key=len)
     too_far = OSA.distance(sa, sb) > FIRST_NAME_MAX_EDITS

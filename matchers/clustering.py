@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ClusterResult", "cluster_pairs"]
+from matchers._columns import sorted_unique
+from matchers.blocking import pairs_within_blocks
+
+__all__ = ["ClusterResult", "cluster_pairs", "unscored_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -116,6 +119,7 @@ def cluster_pairs(
     *,
     threshold: float,
     cannot_link: BoolArray | None = None,
+    log_odds: FloatArray | None = None,
 ) -> ClusterResult:
     """Cluster ``n`` records from scored pairs.
 
@@ -132,6 +136,10 @@ def cluster_pairs(
     cannot_link : ndarray of bool, shape (n_pairs,), optional
         Pairs that are certainly different people; they never end up in one cluster, whatever their
         probability.
+    log_odds : ndarray of shape (n_pairs,), optional
+        Match weight of each pair (log2 odds), which orders the edges where the guard rebuilds a
+        component: probabilities round to 1.0 from about 53 bits on, so they cannot tell a strong edge
+        from a stronger one. Default: the probabilities.
 
     Examples
     --------
@@ -155,7 +163,8 @@ def cluster_pairs(
 
     bad = np.unique(labels[left[conflict]])
     in_bad = np.isin(labels[ml], bad)
-    edges_l, edges_r, edges_p = ml[in_bad], mr[in_bad], probability[match][in_bad]
+    strength = probability if log_odds is None else log_odds
+    edges_l, edges_r, edges_p = ml[in_bad], mr[in_bad], strength[match][in_bad]
     # Strongest evidence first; ties broken by record numbers so the result is deterministic.
     order = np.lexsort((edges_r, edges_l, -edges_p))
     cl_l, cl_r = left[cannot_link], right[cannot_link]
@@ -190,3 +199,29 @@ def cluster_pairs(
     new_labels[rows] = labels.max() + 1 + roots
     out, count = _renumber(new_labels)
     return ClusterResult(out, count, guarded_components=len(bad), refused_merges=refused)
+
+
+def unscored_pairs(
+    labels: IntArray, left: IntArray, right: IntArray, *, max_cluster_size: int = 60, window: int = 10
+) -> tuple[IntArray, IntArray]:
+    """Pairs of records that share a cluster but were never compared, ``left < right``.
+
+    Clustering is transitive: John matches the family's landline record, which matches Mary by the
+    family e-mail, and John and Mary are one cluster though nothing ever compared them. Comparing these
+    pairs and clustering again with their cannot-links lets the guard see them. Clusters larger than
+    ``max_cluster_size`` give only the pairs within ``window`` records of each other.
+
+    >>> unscored_pairs(np.array([0, 0, 0, 1]), np.array([0, 1]), np.array([1, 2]))
+    (array([0]), array([2]))
+    """
+    n = len(labels)
+    sizes = np.bincount(labels, minlength=int(labels.max()) + 1 if n else 0)
+    rows = np.flatnonzero(sizes[labels] > 1).astype(np.int64)
+    a, b = pairs_within_blocks(
+        rows, labels[rows].astype(np.int64), rows, max_block_size=max_cluster_size, window=window
+    )
+    scored = sorted_unique(left.astype(np.int64) * n + right)
+    codes = a * n + b
+    at = np.minimum(np.searchsorted(scored, codes), max(len(scored) - 1, 0))
+    new = ~(scored[at] == codes) if len(scored) else np.ones(len(codes), dtype=bool)
+    return a[new], b[new]

@@ -213,7 +213,10 @@ def _given_levels(
     name is not in it: then only spelling counts, not nicknames)."""
     sim = np.asarray(process.cpdist(names_a, names_b, scorer=JaroWinkler.normalized_similarity), dtype=float)
     one_letter = np.array([len(a) == 1 or len(b) == 1 for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
-    same_initial = np.array([a[:1] == b[:1] for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
+    same_initial = np.array(
+        [a[:1] == b[:1] or _initials_of(a) & _initials_of(b) != 0 for a, b in zip(names_a, names_b, strict=True)],
+        dtype=bool,
+    )
     nickname = _nicknames(features.first_group_table, codes_a, names_a, codes_b, names_b)
     exact = np.array([a == b for a, b in zip(names_a, names_b, strict=True)], dtype=bool)
     return _first_name_ladder(sim, one_letter, same_initial, nickname, exact, names_a, names_b)
@@ -345,6 +348,16 @@ def _lengths(vocab: Sequence[str]) -> IntArray:
     return np.array([*(len(v) for v in vocab), 0], dtype=np.int64)
 
 
+def _initials_of(first_name: str) -> int:
+    """A bit per letter ``a`` to ``z`` that the name or a name it is a nickname of starts with: ``bill``
+    has ``b`` and ``w`` (William), so the initial W agrees with it."""
+    bits = 0
+    for name in (first_name, *_name.canonical_names(first_name)):
+        if "a" <= name[:1] <= "z":
+            bits |= 1 << (ord(name[0]) - ord("a"))
+    return bits
+
+
 def _initials(vocab: Sequence[str]) -> IntArray:
     return np.array([ord(v[0]) if v else -1 for v in vocab], dtype=np.int64)
 
@@ -393,12 +406,16 @@ def _straight_first_levels(features: Features, left: IntArray, right: IntArray) 
     inverse, ua, ub = _combos(a, b, len(features.first_vocab))
     lengths = _cached(features, "first_lengths", lambda: _lengths(features.first_vocab))
     initials = np.append(_cached(features, "first_initials", lambda: _initials(features.first_vocab)), -1)
+    given_initials = _cached(
+        features, "first_given_initials", lambda: np.array([*map(_initials_of, features.first_vocab), 0])
+    )
     one_letter = (lengths[ua] == 1) | (lengths[ub] == 1)
+    same_initial = (initials[ua] == initials[ub]) | (given_initials[ua] & given_initials[ub] != 0)
     sim = string_similarity(features.first_vocab, ua, ub)
     firsts = _cached(features, "first_strings", lambda: np.array([*features.first_vocab, ""], dtype=object))
     nickname = _nicknames(features.first_group_table, ua, firsts[ua], ub, firsts[ub])
     level = _first_name_ladder(
-        sim, one_letter, initials[ua] == initials[ub], nickname, ua == ub, firsts[ua], firsts[ub]
+        sim, one_letter, same_initial, nickname, ua == ub, firsts[ua], firsts[ub]
     )
     level[(ua < 0) | (ub < 0)] = 0
     return level[inverse]
@@ -468,7 +485,7 @@ def _levels(n: int, default: int) -> Levels:
 @dataclass(frozen=True)
 class FirstNameComparison(Comparison):
     """First name: ``exact`` (or first and last name swapped) / ``nickname`` (bill~william) / ``jaro_winkler>=0.92`` / ``>=0.80`` /
-    ``initial`` (J vs John) / ``else``; the exact level is term-frequency adjusted; ``else`` means two
+    ``initial`` (J vs John, W vs Bill) / ``else``; the exact level is term-frequency adjusted; ``else`` means two
     different people (household guard). A name of four letters or fewer reaches the Jaro-Winkler levels
     only as the start of the other or within two edits of it (Zeb ~ Zebulon, Jon ~ John; Mia / Michael is
     ``else``)."""

@@ -288,3 +288,47 @@ def test_a_dataframe_with_mixed_object_columns_is_read_as_text() -> None:
     assert result.clusters.column("source_id").to_pylist() == ["C001", "1002", "1003"]
     phones = result.features.phone[:, 0].tolist()  # type: ignore[union-attr]
     assert phones[0] == phones[1] == 12127365000 and phones[2] == -1
+
+
+def test_household_members_joined_only_through_a_nameless_record_stay_apart() -> None:
+    # John shares the family landline with a record that has no first name, which shares the family
+    # e-mail with Mary. John and Mary are never a candidate pair (nothing blocks them together), yet
+    # their cluster would say they are one person.
+    people = pa.table(
+        {
+            "source_id": ["JOHN", "FAMILY", "MARY", "OTHER"],
+            "first_name": ["John", None, "Mary", "Zoe"],
+            "last_name": ["Quarrington", "Quarrington", "Quarrington", "Quinn"],
+            "email": [None, "q.family@gmail.com", "q.family@gmail.com", "zoe@example.com"],
+            "phone": ["+12125550100", "+12125550100", None, "+13125550199"],
+        }
+    )
+    result = identity.dedupe({"crm": people})
+    clusters = _cluster_of(result)
+    assert clusters["crm", "JOHN"] != clusters["crm", "MARY"]
+    assert clusters["crm", "FAMILY"] in (clusters["crm", "JOHN"], clusters["crm", "MARY"])
+
+
+def test_link_keeps_two_people_of_one_source_apart_through_a_record_of_the_other() -> None:
+    # John and Mary share a landline in the ERP; the Shopify record has that number and no first name.
+    # link() never compares John with Mary, but clusters them through it: the guard must still see them.
+    erp = pa.table(
+        {
+            "id": ["JOHN", "MARY"],
+            "first_name": ["John", "Mary"],
+            "last_name": ["Quarrington", "Quarrington"],
+            "phone": ["+12125550100", "+12125550100"],
+        }
+    )
+    shop = pa.table({"id": ["S1"], "last_name": ["Quarrington"], "phone": ["+12125550100"]})
+    clusters = _cluster_of(identity.link({"erp": erp}, {"shop": shop}))
+    assert clusters["erp", "JOHN"] != clusters["erp", "MARY"]
+
+
+def test_a_labelled_pair_whose_is_match_is_text_is_an_input_error() -> None:
+    # bool("False") is True: labels read from a CSV must not all silently become matches.
+    labels = [("erp", "C1", "shopify", "901", "True"), ("erp", "C3", "shopify", "903", "False")]
+    with pytest.raises(InputError, match="labelled pair 1: is_match must be True or False"):
+        identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=labels)  # type: ignore[arg-type]
+    numeric = [("erp", "C1", "shopify", "901", 1), ("erp", "C3", "shopify", "903", 0)]
+    assert identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=numeric).clusters.num_rows == 6  # type: ignore[arg-type]

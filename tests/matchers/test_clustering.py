@@ -85,3 +85,15 @@ def test_cluster_ids_are_deterministic_and_ordered_by_first_record() -> None:
 def test_below_threshold_pairs_do_not_merge() -> None:
     result = cluster_pairs(2, np.array([0]), np.array([1]), np.array([0.5]), threshold=0.9)
     assert result.n_clusters == 2
+
+
+def test_the_guard_keeps_the_stronger_edge_when_both_probabilities_round_to_one() -> None:
+    # 1 matches 0 with log2 odds 60 and 2 with 80; 0 and 2 are different people. Both probabilities are
+    # 1.0 in float64, so only the log-odds say which edge is stronger, whatever the record numbers.
+    left, right = np.array([0, 1, 0]), np.array([1, 2, 2])
+    log_odds = np.array([60.0, 80.0, 0.0])
+    probability = 1.0 / (1.0 + np.exp2(-log_odds))
+    assert probability[0] == probability[1] == 1.0
+    cannot = np.array([False, False, True])
+    result = cluster_pairs(3, left, right, probability, threshold=0.9, cannot_link=cannot, log_odds=log_odds)
+    assert result.labels.tolist() == [0, 1, 1]

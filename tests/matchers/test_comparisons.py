@@ -191,3 +191,10 @@ def test_short_first_names_that_only_start_alike_are_different_names() -> None:
     f = build_features(pa.table({"first_name": first}))
     levels = FirstNameComparison().compare(f, np.array([0, 2, 4, 6, 8]), np.array([1, 3, 5, 7, 9]))
     assert levels.tolist() == [6, 6, 4, 4, 4]
+
+
+def test_an_initial_agrees_with_a_nickname_of_a_name_that_starts_with_it() -> None:
+    # W. Smith in the ERP is Bill Smith in Shopify; E. Oakden is Beth Oakden. Neither is a clearly
+    # different first name (the household guard's cannot-link), only an initial.
+    assert _levels(FirstNameComparison(), first_name=["W", "Bill", "Will", "Mary"]) == [5, 5, 6]
+    assert _levels(FirstNameComparison(), first_name=["Beth", "E", "B", "Liz"]) == [5, 5, 2]
