@@ -309,6 +309,29 @@ def test_household_members_joined_only_through_a_nameless_record_stay_apart() ->
     assert clusters["crm", "FAMILY"] in (clusters["crm", "JOHN"], clusters["crm", "MARY"])
 
 
+def test_one_person_joined_through_others_is_not_split_by_differently_mistyped_birthdays() -> None:
+    # A ~ B by e-mail, B ~ C by phone and address; A and C are never compared by blocking, and their
+    # birthdays are two typos apart (one each from B's). Only a clearly different name splits records
+    # joined through others, not a date (on FEBRL3 every such split was wrong).
+    person = pa.table(
+        {
+            "source_id": ["A", "B", "C", "OTHER"],
+            "first_name": ["Jonathan", "Jonathan", "Jonathan", "Zoe"],
+            "last_name": ["Quarrington", "Quarrington", "Quarrington", "Quinn"],
+            "email": ["jq@gmail.com", "jq@gmail.com", None, "zoe@example.com"],
+            "phone": [None, "+12125550100", "+12125550100", "+13125550199"],
+            "address": [None, "12 Elm Street", "12 Elm St", "3 Oak Road"],
+            "postcode": [None, "10001", "10001", "60601"],
+            "date_of_birth": ["1980-01-02", "1980-01-12", "1980-11-12", "1990-05-05"],
+        }
+    )
+    result = identity.dedupe({"crm": person}, threshold=0.5)
+    scored = {(p["source_id_l"], p["source_id_r"]) for p in result.pairs.to_pylist()}
+    assert ("A", "C") not in scored and ("C", "A") not in scored
+    clusters = _cluster_of(result)
+    assert clusters["crm", "A"] == clusters["crm", "B"] == clusters["crm", "C"] != clusters["crm", "OTHER"]
+
+
 def test_link_keeps_two_people_of_one_source_apart_through_a_record_of_the_other() -> None:
     # John and Mary share a landline in the ERP; the Shopify record has that number and no first name.
     # link() never compares John with Mary, but clusters them through it: the guard must still see them.
