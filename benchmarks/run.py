@@ -10,7 +10,8 @@ What is measured, and how:
   CLI's own summary.
 - **quality**: pairwise precision / recall / F1 and B-cubed F1 of the written clusters against
   ``DIR/truth.csv`` (``source, source_id, person_id``); pairs completeness and reduction ratio of the
-  blocking, from an untimed in-process run with the same settings.
+  blocking, from an untimed in-process run with the same settings (with ``--link-only`` both over the
+  pairs across sources: ``|A| |B|`` pairs to compare, and the true pairs across sources).
 - **Splink** (when the ``bench`` extra is installed and DIR holds ``erp.csv`` + ``shopify.csv``, or a FEBRL
   set from :mod:`benchmarks.febrl`): Splink 4
   on DuckDB in its own process, set up as a competent user would (see ``benchmarks/splink_runner.py``),
@@ -151,8 +152,11 @@ def blocking_quality(data_dir: Path, *, link_only: bool = False) -> dict[str, An
     if (data_dir / "truth.csv").exists():
         clusters = result.clusters
         labels = truth_labels(data_dir, clusters["source"].to_pylist(), clusters["source_id"].to_pylist())
-        out["pairs_completeness"] = pairs_completeness(len(labels), left, right, labels)
-        out["reduction_ratio"] = reduction_ratio(len(labels), left, right)
+        # A linkage compares records across sources only: its comparison space and its true pairs are
+        # the pairs across sources.
+        sources = clusters["source"].to_numpy(zero_copy_only=False) if link_only else None
+        out["pairs_completeness"] = pairs_completeness(len(labels), left, right, labels, sources=sources)
+        out["reduction_ratio"] = reduction_ratio(len(labels), left, right, sources=sources)
     out["rules"] = [
         {"rule": r.name, "pairs": r.pairs, "new_pairs": r.new_pairs, "oversized_blocks": r.oversized_blocks,
          "largest_block": r.largest_block}
