@@ -198,7 +198,10 @@ def prepare_erp(erp: pd.DataFrame) -> pd.DataFrame:
 
 
 def _token(value: str | None, which: int) -> str | None:
-    tokens = _clean_name(value).split() if value else []
+    """The first (``which=0``) or last (``-1``) word of a name, without titles and Jr/Sr (as on ERP cards)."""
+    words = value.split() if value else []
+    tokens = [t for t in words if t.lower() not in _TITLES and t.lower() not in _SUFFIXES]
+    tokens = _clean_name(" ".join(tokens)).split()
     return tokens[which] if tokens else None
 
 
