@@ -254,12 +254,19 @@ def _settings() -> Any:
 def prepare_febrl(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """Map a FEBRL file written by :mod:`benchmarks.febrl` to the Splink input columns.
 
-    FEBRL values are already lower-case and split into fields; blanks become nulls.
+    FEBRL values are already lower-case and split into fields; blanks become nulls. Dates of birth
+    (``19560409``) are written ``1956-04-09``: Splink 4.0's ``DateOfBirthComparison`` parses its
+    ``datetime_format`` for the null level only and its date-difference levels with ``%Y-%m-%d``, so
+    with FEBRL's own format those levels never fired.
     """
     columns = ("first_name", "last_name", "address", "city", "postcode", "date_of_birth", "national_id")
     out = pd.DataFrame({"unique_id": source + ":" + frame["id"].astype(str)})
     for column in columns:
         out[column] = [_blank(v) for v in frame[column].tolist()]
+    out["date_of_birth"] = [
+        f"{v[:4]}-{v[4:6]}-{v[6:]}" if isinstance(v, str) and len(v) == 8 and v.isdigit() else v
+        for v in out["date_of_birth"].tolist()
+    ]
     return out.rename(columns={"last_name": "surname"})
 
 
@@ -270,7 +277,7 @@ def _febrl_settings(link_type: str) -> Any:
         comparisons=[
             cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
             cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True),  # ISO: see prepare_febrl
             cl.LevenshteinAtThresholds("national_id", [1, 2]),
             cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
             cl.LevenshteinAtThresholds("postcode", [1]),
