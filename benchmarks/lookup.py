@@ -18,12 +18,16 @@ The benchmark
      mail", spelled letters, "at the rate of", dropped dots, split provider names);
    - ``name+postcode typo``: first name and surname, one of them with a typing slip, and the postcode;
    - ``nickname+phone``: a nickname of the first name (Bill for William) and the phone in some spelling.
+     The nickname comes from the library's own table (``normalizers.name.name_variants``), and the
+     phone alone is a shared key: this kind measures a lookup by phone with a known nickname, not how
+     many nicknames the library knows.
 
 A query is only asked when it can be answered: the held-back record has the fields it uses and one of the
 person's remaining records shares the searched value (the same phone, the same email, the same
 postcode). The table reports how many held-back records qualified.
 
-Top-1 (top-5) accuracy: the best match (one of the first five) is a record of the same person.
+Top-1 (top-5) accuracy: the best match (one of the first five) is a record of the same person, in
+either system (the person's other records in the held-back record's own system count too).
 Latency is wall-clock per ``Resolver.lookup`` call, in this process, dict query in, matches out.
 """
 
@@ -158,13 +162,19 @@ def spoken_email(address: str, rng: np.random.Generator) -> str:
 
 
 def typo(word: str, rng: np.random.Generator) -> str:
-    """One typing slip (swap, drop, double or replace a letter), not in the first letter."""
+    """One typing slip (swap, drop, double or replace a letter), not in the first letter; the result
+    always differs from ``word`` (of three letters or more)."""
     if len(word) < 3:
         return word
     i = int(rng.integers(1, len(word) - 1))
     kind = int(rng.integers(0, 4))
     if kind == 0:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        # swap two neighbours that differ (swapping the n's of Anna would leave no slip): the first
+        # such pair from i on, else from the second letter on, else drop a letter instead
+        j = next((k for k in [*range(i, len(word) - 1), *range(1, i)] if word[k] != word[k + 1]), None)
+        if j is None:
+            return word[:i] + word[i + 1 :]
+        return word[:j] + word[j + 1] + word[j] + word[j + 2 :]
     if kind == 1:
         return word[:i] + word[i + 1 :]
     if kind == 2:

@@ -10,7 +10,10 @@ Definitions (``n_c`` = size of a group, ``C(k, 2) = k (k - 1) / 2``):
 * B-cubed: for each record, precision = |cell| / |predicted cluster|, recall = |cell| / |true cluster|,
   averaged over records.
 * pairs completeness (of a candidate pair set): share of true pairs among the candidates;
-  reduction ratio: ``1 - candidates / C(n, 2)``.
+  reduction ratio: ``1 - candidates / C(n, 2)``. For a linkage (``sources`` given: records are only
+  ever compared across sources) both count pairs across sources only: the true pairs are those whose
+  records lie in different sources, and the comparison space is ``sum |S_i| |S_j|`` over pairs of
+  sources (``|A| |B|`` for two files), not ``C(n, 2)``.
 """
 
 from __future__ import annotations
@@ -175,14 +178,53 @@ def pair_set_scores(
     return Scores.of(p, r)
 
 
+def _across(sources: npt.ArrayLike, keys: IntArray, n: int) -> IntArray:
+    """The pair keys ``lo * n + hi`` whose two records lie in different sources."""
+    src = encode(np.asarray(sources))
+    if len(src) != n:
+        raise ValueError("sources must have one entry per record")
+    return keys[src[keys // n] != src[keys % n]]
+
+
 def pairs_completeness(
-    n: int, left: npt.ArrayLike, right: npt.ArrayLike, true_labels: Sequence[Any] | npt.NDArray[Any]
+    n: int,
+    left: npt.ArrayLike,
+    right: npt.ArrayLike,
+    true_labels: Sequence[Any] | npt.NDArray[Any],
+    *,
+    sources: npt.ArrayLike | None = None,
 ) -> float:
-    """Share of the true pairs that a candidate pair set contains (blocking recall)."""
-    return pair_set_scores(n, left, right, true_labels).recall
+    """Share of the true pairs that a candidate pair set contains (blocking recall).
+
+    With ``sources`` (one label per record; a linkage), only true pairs across sources count: a linkage
+    never compares two records of one source, so such pairs are no blocking's to find.
+    """
+    if sources is None:
+        return pair_set_scores(n, left, right, true_labels).recall
+    true = encode(true_labels)
+    src = encode(np.asarray(sources))
+    if len(src) != n or len(true) != n:
+        raise ValueError("true_labels and sources must have one entry per record")
+    keys = _across(src, _pair_keys(n, left, right), n)
+    found = int((true[keys // n] == true[keys % n]).sum())
+    cells = _pairs_in_groups(_cells(true, src))  # true pairs within one source
+    total = _pairs_in_groups(true) - cells
+    return found / total if total else 1.0
 
 
-def reduction_ratio(n: int, left: npt.ArrayLike, right: npt.ArrayLike) -> float:
-    """``1 - distinct candidate pairs / all n (n - 1) / 2 pairs``."""
-    total = n * (n - 1) // 2
-    return 1.0 - len(_pair_keys(n, left, right)) / total if total else 1.0
+def reduction_ratio(
+    n: int, left: npt.ArrayLike, right: npt.ArrayLike, *, sources: npt.ArrayLike | None = None
+) -> float:
+    """``1 - distinct candidate pairs / all n (n - 1) / 2 pairs``.
+
+    With ``sources`` (a linkage) the comparison space is the pairs across sources, ``|A| |B|`` for two
+    files, and only candidate pairs across sources count.
+    """
+    keys = _pair_keys(n, left, right)
+    if sources is None:
+        total = n * (n - 1) // 2
+    else:
+        keys = _across(sources, keys, n)
+        sizes = np.bincount(encode(np.asarray(sources))).astype(np.int64)
+        total = int((n * n - int((sizes * sizes).sum())) // 2)
+    return 1.0 - len(keys) / total if total else 1.0

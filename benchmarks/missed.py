@@ -1,8 +1,10 @@
 """``python -m benchmarks.missed DIR [--ceiling]``: what the true pairs a default run misses have in common.
 
-Reports how many missed true pairs share no e-mail, phone or street address, and, for candidate pairs that
-agree on the full name and nothing else (found with the name-only blocking rule added), how often they are
-the same person depending on how many records carry that full name. Reads ``DIR/erp.csv``,
+Reports how many missed true pairs share no e-mail, phone or street address and how many are candidate
+pairs at all, and, for candidate pairs that agree on the full name (exact first name and surname), share
+no e-mail, and have no phone and no address to compare (one side lacks them; found with the name-only
+blocking rule added), how often they are the same person depending on how many records carry that full
+name. Pairs whose phones or addresses are present and differ are not among them. Reads ``DIR/erp.csv``,
 ``DIR/shopify.csv`` and ``DIR/truth.csv``.
 
 ``--supervised`` estimates how far *any* pair classifier could go on these records: a gradient-boosted
@@ -269,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     shared = np.isin(gamma[:, email], (1, 2)) | (gamma[:, phone] == 1) | np.isin(gamma[:, address], (1, 2))
     print(f"true pairs {len(left):,}; missed {int(missed.sum()):,}; of those sharing no e-mail, phone or "
           f"street address: {int((~shared).sum()):,} ({(~shared).mean():.1%})")
+    n = features.n
+    candidate_keys = np.unique(np.minimum(*result.candidate_pairs) * n + np.maximum(*result.candidate_pairs))
+    missed_keys = left[missed] * n + right[missed]  # _true_pairs gives left < right
+    is_candidate = np.isin(missed_keys, candidate_keys)
+    print(f"  of the missed pairs, candidate pairs of the default run: {int(is_candidate.sum()):,}; of those "
+          f"sharing no e-mail, phone or street address: {int((is_candidate & ~shared).sum()):,}")
 
     index = BlockingIndex(rules=(*DEFAULT_RULES, name_rule())).fit(features)
     cl, cr = index.pairs
@@ -280,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     occurrences_by_record = np.array([counts.get(x, 0) for x in full.tolist()], dtype=np.int64)
     occurrences = occurrences_by_record[cl]
     same = labels[cl] == labels[cr]
-    print("candidate pairs agreeing on the full name and nothing else, by how many records carry the name:")
+    print("candidate pairs agreeing on the full name, sharing no e-mail, with no phone and no address on one "
+          "side, by how many records carry the name:")
     for k in (2, 3, 4, 6, 10):
         sel = name_only & (occurrences == k)
         if sel.any():

@@ -1,0 +1,61 @@
+"""The Splink baseline's user-level preparation (no Splink needed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from benchmarks.splink_runner import parse_card_name, prepare_shopify
+
+
+def test_shopify_surname_drops_a_generational_suffix_like_the_erp_card() -> None:
+    """``Smith Jr.`` in Shopify's last_name is the surname ``smith``, as ``John Smith Jr.`` on an ERP
+    card is: the same rule on both sides, not a surname ``jr`` that agrees with no one."""
+    shop = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "first_name": ["John", "john q", ""],
+            "last_name": ["Smith Jr.", "O'Brien JR", "van der Berg"],
+            "email": ["", "", ""],
+            "phone": ["", "", ""],
+            "address1": ["", "", ""],
+            "zip": ["", "", ""],
+            "city": ["", "", ""],
+        }
+    )
+    prepared = prepare_shopify(shop)
+    assert prepared["surname"].tolist() == ["smith", "o'brien", "berg"]
+    assert prepared["first_name"].tolist()[:2] == ["john", "john"] and pd.isna(prepared["first_name"][2])
+    assert parse_card_name("John Smith Jr.")[1] == prepared["surname"][0]
+
+
+def test_febrl_dates_of_birth_reach_splinks_date_difference_levels() -> None:
+    """Splink 4.0's DateOfBirthComparison parses ``datetime_format`` for its null level only; its date
+    difference levels (1 month, 1 year, 10 years) parse with the default ``%Y-%m-%d``. FEBRL writes
+    ``19560409``, so those levels never fired ("u probability not trained ... never observed"). The
+    preparation writes ISO dates and leaves the comparison on its default format."""
+    from benchmarks.splink_runner import _febrl_settings, prepare_febrl
+
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "first_name": ["john", "", "x"],
+            "last_name": ["smith", "", "y"],
+            "address": ["", "", ""],
+            "city": ["", "", ""],
+            "postcode": ["", "", ""],
+            "date_of_birth": ["19560409", "", "19561340"],
+            "national_id": ["", "", ""],
+        }
+    )
+    prepared = prepare_febrl(frame, "febrl")
+    assert prepared["date_of_birth"][0] == "1956-04-09"
+    assert pd.isna(prepared["date_of_birth"][1])
+    assert prepared["date_of_birth"][2] == "1956-13-40"  # not a date: Splink's null level, as before
+    pytest.importorskip("splink", reason="the comparison's SQL comes from Splink (the bench extra)")
+    settings = _febrl_settings("dedupe_only").get_settings("duckdb").as_dict()
+    dob = next(c for c in settings["comparisons"] if c["output_column_name"] == "date_of_birth")
+    levels = [lvl["sql_condition"] for lvl in dob["comparison_levels"]]
+    difference_levels = [sql for sql in levels if "EPOCH" in sql]
+    assert difference_levels and all("'%Y-%m-%d'" in sql for sql in difference_levels)
+    assert all("'%Y%m%d'" not in sql for sql in levels)
