@@ -167,7 +167,7 @@ def run_recordlinkage(
         threshold=float(threshold),
         clusters=clusters,
         timings={k: round(v, 3) for k, v in timings.items()},
-        splink_version=f"recordlinkage {recordlinkage.__version__}",
+        splink_version=recordlinkage.__version__,
     )
 
 
@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     truth_path = args.data_dir / "truth.csv"
     truth: Any = _read(truth_path) if truth_path.exists() else None
     result = run_recordlinkage(args.data_dir, threshold=args.threshold, truth=truth)
-    print(f"{result.splink_version}: {len(result.keys)} records, {len(result.left)} candidate pairs")
+    print(f"recordlinkage {result.splink_version}: {len(result.keys)} records, {len(result.left)} candidate pairs")
     print("timings (s): " + ", ".join(f"{k}={v:.2f}" for k, v in result.timings.items()))
     print(f"threshold {result.threshold}")
     if truth is not None:

@@ -19,6 +19,9 @@ What is measured, and how:
   with its threshold tuned on the truth: Splink at its best. Its time runs from just before its
   interpreter is spawned to its clusters in memory (it writes nothing), less reading the truth and
   tuning the threshold on it (the benchmark's work, not Splink's); peak memory as for ours.
+- **recordlinkage** (the same conditions): its classic index / compare / ECM pipeline on the same common
+  columns (``benchmarks/recordlinkage_runner.py``), its threshold tuned on the truth too, measured the
+  same way.
 
 Results are printed as a table and written as JSON (``--json``).
 """
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +49,7 @@ import pyarrow.parquet as pq
 from benchmarks._memory import TreeMemory
 from benchmarks.metrics import bcubed_scores, pairs_completeness, pairwise_scores, reduction_ratio
 
-__all__ = ["main", "run_ours", "run_splink_measured", "truth_labels"]
+__all__ = ["BASELINES", "main", "run_baseline_measured", "run_ours", "run_splink_measured", "truth_labels"]
 
 _MEASURE = """
 import time
@@ -179,61 +183,87 @@ def blocking_quality(data_dir: Path, *, link_only: bool = False) -> dict[str, An
     return out
 
 
-def run_splink_measured(data_dir: Path) -> dict[str, Any] | None:
-    """Splink in its own process, threshold tuned on the truth; None when Splink is not installed."""
+#: The baselines: display name, the module that must import, and the runner in ``benchmarks``.
+BASELINES = {
+    "splink": ("Splink", "splink", "benchmarks.splink_runner", "run_splink"),
+    "recordlinkage": ("recordlinkage", "recordlinkage", "benchmarks.recordlinkage_runner", "run_recordlinkage"),
+}
+
+
+def run_baseline_measured(data_dir: Path, tool: str) -> dict[str, Any] | None:
+    """A baseline (``splink`` or ``recordlinkage``) in its own process, threshold tuned on the truth.
+
+    None when the tool is not installed or ``data_dir`` is neither a generated nor a FEBRL directory.
+    Its time runs from process start to its clusters in memory. Reading the truth and tuning the
+    threshold on it are the benchmark's work, not the tool's (a user has no truth): both are left out,
+    and so is scoring the clusters, which happens after the clock stops.
+    """
+    _, module, runner_module, runner = BASELINES[tool]
     try:
-        import splink  # noqa: F401
+        __import__(module)
     except ImportError:
         return None
     generated = (data_dir / "erp.csv").exists() and (data_dir / "shopify.csv").exists()
     if not (generated or any(data_dir.glob("febrl*.csv"))):
         return None
-    # Splink's time runs from process start to its clusters in memory. Reading the truth and tuning the
-    # threshold on it are the benchmark's work, not Splink's (a user has no truth): both are left out,
-    # and so is scoring the clusters, which happens after the clock stops.
     body = (
         "from pathlib import Path\n"
-        "from benchmarks.splink_runner import run_splink, evaluate, _read\n"
+        "from benchmarks.splink_runner import evaluate, _read\n"
+        f"from {runner_module} import {runner} as run\n"
         "t = time.monotonic()\n"
         f"truth = _read(Path({str(data_dir / 'truth.csv')!r}))\n"
         "excluded += time.monotonic() - t\n"
-        f"r = run_splink(Path({str(data_dir)!r}), truth=truth)\n"
+        f"r = run(Path({str(data_dir)!r}), truth=truth)\n"
         "stop = time.monotonic()\n"
         "excluded += r.timings.get('tune', 0.0)\n"
         "extra = {'timings': r.timings, 'threshold': r.threshold, 'version': r.splink_version, **evaluate(r, truth)}\n"
         "code = 0"
     )
-    report, _ = _measured(body, ["splink"])
+    report, _ = _measured(body, [tool])
     return report
 
 
-def _table(ours: dict[str, Any], blocking: dict[str, Any], splink: dict[str, Any] | None) -> str:
+def run_splink_measured(data_dir: Path) -> dict[str, Any] | None:
+    """Splink in its own process, threshold tuned on the truth; None when Splink is not installed."""
+    return run_baseline_measured(data_dir, "splink")
+
+
+def _table(ours: dict[str, Any], blocking: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> str:
+    tools = list(baselines.values())
+
+    def row(label: str, mine: str, theirs: Callable[[dict[str, Any]], str]) -> list[str]:
+        return [label, mine, *(theirs(b) for b in tools)]
+
     rows = [
-        ("records", f"{ours['records']:,}", f"{ours['records']:,}" if splink else "-"),
-        ("seconds, end to end", f"{ours['seconds_end_to_end']:.1f}",
-         f"{splink['seconds']:.1f}" if splink else "-"),
-        ("peak memory (MB)", f"{ours['peak_memory_mb']:.0f}", f"{splink['peak_bytes'] / 2**20:.0f}" if splink else "-"),
-        ("threshold", "default", f"{splink['threshold']} (tuned on truth)" if splink else "-"),
+        row("records", f"{ours['records']:,}", lambda b: f"{ours['records']:,}"),
+        row("seconds, end to end", f"{ours['seconds_end_to_end']:.1f}", lambda b: f"{b['seconds']:.1f}"),
+        row("peak memory (MB)", f"{ours['peak_memory_mb']:.0f}", lambda b: f"{b['peak_bytes'] / 2**20:.0f}"),
+        row("threshold", "default", lambda b: f"{b['threshold']} (tuned on truth)"),
     ]
     for key in ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_f1"):
         if key in ours:
-            rows.append((key.replace("_", " "), f"{ours[key]:.4f}", f"{splink[key]:.4f}" if splink else "-"))
-    rows.append(("candidate pairs", f"{blocking['candidate_pairs']:,}", "-"))
+            rows.append(row(key.replace("_", " "), f"{ours[key]:.4f}", lambda b, k=key: f"{b[k]:.4f}"))
+    rows.append(row("candidate pairs", f"{blocking['candidate_pairs']:,}", lambda b: "-"))
     if "pairs_completeness" in blocking:
-        rows.append(("pairs completeness", f"{blocking['pairs_completeness']:.4f}", "-"))
-        rows.append(("reduction ratio", f"{blocking['reduction_ratio']:.6f}", "-"))
+        rows.append(row("pairs completeness", f"{blocking['pairs_completeness']:.4f}", lambda b: "-"))
+        rows.append(row("reduction ratio", f"{blocking['reduction_ratio']:.6f}", lambda b: "-"))
     width = max(len(r[0]) for r in rows)
-    lines = [f"| {'':<{width}} | identity-resolution | Splink |", f"|{'-' * (width + 2)}|---|---|"]
-    lines += [f"| {a:<{width}} | {b} | {c} |" for a, b, c in rows]
+    names = [BASELINES[tool][0] for tool in baselines]
+    lines = [
+        "| " + " | ".join([" " * width, "identity-resolution", *names]) + " |",
+        f"|{'-' * (width + 2)}|" + "---|" * (1 + len(names)),
+    ]
+    lines += ["| " + " | ".join([r[0].ljust(width), *r[1:]]) + " |" for r in rows]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m benchmarks.run DIR [--link-only] [--no-splink] [--json FILE]``."""
+    """Entry point: ``python -m benchmarks.run DIR [--link-only] [--no-splink] [--no-recordlinkage] [--json FILE]``."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--link-only", action="store_true", help="link across sources only (FEBRL4)")
     parser.add_argument("--no-splink", action="store_true", help="skip the Splink run")
+    parser.add_argument("--no-recordlinkage", action="store_true", help="skip the recordlinkage run")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
 
@@ -242,15 +272,19 @@ def main(argv: list[str] | None = None) -> int:
     ours = run_ours(args.data_dir, link_only=args.link_only)
     print(f"ours: {ours['seconds_end_to_end']:.1f}s end to end, stages {ours['stages']}", flush=True)
     blocking = blocking_quality(args.data_dir, link_only=args.link_only)
-    splink = None if args.no_splink else run_splink_measured(args.data_dir)
-    if splink:
-        print(f"splink {splink['version']}: {splink['seconds']:.1f}s, stages {splink['timings']}", flush=True)
-    print(_table(ours, blocking, splink))
+    skip = {"splink": args.no_splink, "recordlinkage": args.no_recordlinkage}
+    baselines: dict[str, dict[str, Any]] = {}
+    for tool in BASELINES:
+        report = None if skip[tool] else run_baseline_measured(args.data_dir, tool)
+        if report is not None:
+            baselines[tool] = report
+            print(f"{tool} {report['version']}: {report['seconds']:.1f}s, stages {report['timings']}", flush=True)
+    print(_table(ours, blocking, baselines))
     for rule in blocking["rules"]:
         print(f"  rule {rule['rule']}: {rule['pairs']:,} pairs ({rule['new_pairs']:,} new), "
               f"{rule['oversized_blocks']} oversized blocks, largest {rule['largest_block']}")
     if args.json:
-        args.json.write_text(json.dumps({"ours": ours, "blocking": blocking, "splink": splink}, indent=2))
+        args.json.write_text(json.dumps({"ours": ours, "blocking": blocking, **baselines}, indent=2))
     return 0
 
 
