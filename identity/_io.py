@@ -448,15 +448,21 @@ def _resolve_mapping(source: SourceInput, explicit: Mapping[str, Sequence[str]])
     return mapping
 
 
-def _list_column(columns: list[pa.Array], split: bool) -> pa.Array:
-    """Several string columns (or one delimited column) -> ``list<string>`` without nulls or blanks."""
+#: How one cell holds several values: e-mails by ``;`` or ``,``; phones by ``;`` only (a comma or a slash
+#: can be part of one number: ``0151/45712175``, ``212-736-5000, ext. 12``).
+_CELL_SEPARATORS = {"email": r"\s*[;,]\s*", "phone": r"\s*;\s*"}
+
+
+def _list_column(columns: list[pa.Array], split: str | None) -> pa.Array:
+    """Several string columns (or delimited cells, split by the ``split`` pattern) -> ``list<string>``
+    without nulls or blanks."""
     parts: list[pa.Array] = []
     for arr in columns:
         if pa.types.is_list(arr.type):
             parts.append(arr)
             continue
-        if split:
-            arr = pc.split_pattern_regex(arr, r"\s*[;,]\s*")
+        if split is not None:
+            arr = pc.split_pattern_regex(arr, split)
         else:
             arr = pa.ListArray.from_arrays(pa.array(np.arange(len(arr) + 1, dtype=np.int32)), arr)
         parts.append(arr)
@@ -510,7 +516,7 @@ def canonicalize(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> 
             raw = [_calendar_date(col) for col in raw]
         arrays = [_as_strings(col, source.origin, c) for col, c in zip(raw, columns, strict=True)]
         if canonical in MULTI_VALUE_COLUMNS:
-            out[canonical] = _list_column(arrays, split=canonical == "email")
+            out[canonical] = _list_column(arrays, split=_CELL_SEPARATORS.get(canonical))
         else:
             out[canonical] = (
                 pc.utf8_trim_whitespace(arrays[0]) if pa.types.is_string(arrays[0].type) else arrays[0]

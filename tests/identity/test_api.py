@@ -121,6 +121,17 @@ def test_bad_options_are_clear_errors() -> None:
         identity.dedupe([42])
 
 
+def test_several_phones_in_one_cell_are_each_read() -> None:
+    # ERP exports put a landline and a mobile in one field; the mobile links the Shopify record
+    erp = pa.table({"id": ["C1", "C2"], "first_name": ["Ann", "Bob"], "last_name": ["Lee", "Ng"],
+                    "phone": ["(212) 736-5000; 917-555-0134", "+49 151/45712175"]})
+    shop = pa.table({"id": ["S1"], "first_name": ["Ann"], "last_name": ["Lee"], "phone": ["+1 917 555 0134"]})
+    result = identity.dedupe({"erp": erp, "shop": shop})
+    clusters = _cluster_of(result)
+    assert clusters["erp", "C1"] == clusters["shop", "S1"] != clusters["erp", "C2"]
+    assert result.summary["input_with_phone"] == 3  # the German number with its slash is one phone
+
+
 def test_twins_share_a_birthday_but_not_a_mailbox_and_stay_apart() -> None:
     # Same surname, address, landline and date of birth; different first names, e-mails and mobiles.
     # The same person with a garbled first name (no contact details to contradict) is still one.
