@@ -744,6 +744,11 @@ class SyncStore(abc.ABC):
                 (system, object_id, content_hash, self._clock()),
             )
 
+    def forget_own_writes(self, system: str, object_id: str) -> None:
+        """Forget every content recorded under ``system`` for this object (it has changed since)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM own_writes WHERE system = ? AND object_id = ?", (system, object_id))
+
     def newest_own_write(self, system: str, object_id: str) -> str | None:
         """The greatest content recorded for this object under ``system`` (text order), or None."""
         rows = self._query(

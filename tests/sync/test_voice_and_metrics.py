@@ -152,3 +152,27 @@ def test_an_invalid_voice_order_error_does_not_echo_the_caller() -> None:
     message = str(info.value)
     assert "phone" in message and "email" in message
     assert "2125550100" not in message and "john.smith" not in message
+
+
+def test_a_customer_changing_back_to_what_we_wrote_is_not_an_echo(env: Env) -> None:
+    # We create the caller in Shopify with X; the customer changes to Y, then back to X. The second X is
+    # the customer's own change: it must reach the ERP, not be dropped as an echo of our write.
+    service = env.service()
+    order = {"idempotency_key": "call-9", "email": "x.caller@example.org", "first_name": "Xena",
+             "last_name": "Caller", "line_items": [LINE]}
+    assert service.handle_voice_order(order).outcome is Outcome.CREATED
+    customer = env.shop._find(email="x.caller@example.org")
+    assert customer is not None
+    legacy = int(customer["id"].rsplit("/", 1)[1])
+    ours = {"id": legacy, "email": "x.caller@example.org", "phone": None, "first_name": "Xena", "last_name": "Caller"}
+    echo = service.handle_webhook(*webhook("customers/create", ours, "w-9-echo"))
+    assert echo.reason == "echo of our own write"
+
+    changed = {**ours, "email": "xena.new@example.org"}
+    first = service.handle_webhook(*webhook("customers/update", changed, "w-9-y"))
+    assert first.detail.get("erp_updated") == ["EmailAddress"], first.reason
+    back = service.handle_webhook(*webhook("customers/update", ours, "w-9-x"))
+    assert back.reason != "echo of our own write"
+    assert back.detail.get("erp_updated") == ["EmailAddress"], back.reason
+    card = back.detail["card_code"]
+    assert next(p for p in env.sap.partners if p["CardCode"] == card)["EmailAddress"] == "x.caller@example.org"
