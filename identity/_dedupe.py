@@ -218,6 +218,8 @@ def dedupe(
     # order of the rows or of the sources. Results are mapped back to input order at the end.
     order = _canonical_order(given)
     table = given if order is None else given.take(pa.array(order))
+    keys = given.select(["source", "source_id"])  # for the output; the rest of ``given`` may go
+    del given
     clock.stage("normalize")
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
@@ -285,8 +287,8 @@ def dedupe(
         features = features.take(inverse)
     clusters = pa.table(
         {
-            "source": given.column("source"),
-            "source_id": given.column("source_id"),
+            "source": keys.column("source"),
+            "source_id": keys.column("source_id"),
             "cluster_id": pa.array(in_input.labels),
             "cluster_size": pa.array(in_input.sizes),
         }
