@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from identity._exceptions import ConfigurationError, InputError
 from identity._io import SourceInput, combine_sources, read_source, write_table
@@ -50,9 +51,14 @@ class DedupeResult:
     ----------
     clusters : pyarrow.Table
         One row per input record, in input order: ``source, source_id, cluster_id, cluster_size``.
+        Cluster ids are ``0, 1, 2 ...`` in order of each cluster's first record in input order. Which
+        records share a cluster does not depend on the order of the rows or of the sources.
     pairs : pyarrow.Table
         Compared pairs with probability >= 0.5: ``source_l, source_id_l, source_r, source_id_r,
-        probability, match`` and one ``weight_<field>`` column per comparison (log2 Bayes factors).
+        probability, match, same_cluster`` and one ``weight_<field>`` column per comparison (log2 Bayes
+        factors). The left record sorts before the right one by ``(source, source_id)``, and the rows are
+        sorted by ``(source_l, source_id_l, source_r, source_id_r)`` (ids compared as text), whatever
+        the input order.
     model : FellegiSunter or LogisticScorer
         The fitted scoring model.
     blocking : list of RuleReport
@@ -62,7 +68,10 @@ class DedupeResult:
     summary : dict
         Records, candidate pairs, matches, clusters and more.
     candidate_pairs : tuple of two int arrays
-        Every compared pair as record numbers (rows of ``clusters``), ``left < right``.
+        Every compared pair as record numbers (rows of ``clusters``, so input order), ``left < right``;
+        the pairs come in the order of ``pairs`` (by source and id), not sorted by record number.
+    features : Features
+        The records' matching keys, record ``k`` being row ``k`` of ``clusters`` (input order).
     """
 
     clusters: pa.Table
@@ -172,6 +181,12 @@ def dedupe(
     progress : callable, optional
         Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
 
+    Notes
+    -----
+    The records are matched in the order of ``(source, source_id)``, whatever order they are given in, so
+    the same records give the same clusters when the rows or the sources come in another order (only the
+    cluster ids, numbered by first appearance in input order, follow the input).
+
     Examples
     --------
     >>> import pyarrow as pa
@@ -197,7 +212,14 @@ def dedupe(
     clock = _Clock(progress)
     clock.stage("read")
     inputs = _as_source_list(sources)
-    table = combine_sources(inputs, _scoped(columns))
+    given = combine_sources(inputs, _scoped(columns))
+    # The pipeline runs on the records sorted by (source, source_id): the random pairs that estimate u,
+    # the training blocks, the codes of names and every tie-break then depend on the records, not on the
+    # order of the rows or of the sources. Results are mapped back to input order at the end.
+    order = _canonical_order(given)
+    table = given if order is None else given.take(pa.array(order))
+    keys = given.select(["source", "source_id"])  # for the output; the rest of ``given`` may go
+    del given
     clock.stage("normalize")
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
@@ -253,15 +275,24 @@ def dedupe(
     clustered = _guard_unscored(
         clustered, comps, features, (left, right), probability, log_odds, threshold, cannot, max_block_size
     )
+    pairs = _pairs_table(table, comps, left, right, probability, weights, threshold, cannot, clustered)
+    candidates = (left, right)
+    in_input = clustered
+    if order is not None:  # back to input order: record numbers, cluster ids, features
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order), dtype=order.dtype)
+        in_input = clustered.take(inverse)
+        a, b = order[left], order[right]
+        candidates = (np.minimum(a, b), np.maximum(a, b))
+        features = features.take(inverse)
     clusters = pa.table(
         {
-            "source": table.column("source"),
-            "source_id": table.column("source_id"),
-            "cluster_id": pa.array(clustered.labels),
-            "cluster_size": pa.array(clustered.sizes),
+            "source": keys.column("source"),
+            "source_id": keys.column("source_id"),
+            "cluster_id": pa.array(in_input.labels),
+            "cluster_size": pa.array(in_input.sizes),
         }
     )
-    pairs = _pairs_table(table, comps, left, right, probability, weights, threshold, cannot, clustered)
     clock.stop()
     summary = {
         "records": features.n,
@@ -275,9 +306,23 @@ def dedupe(
         **{f"input_{k}": v for k, v in feature_summary(features).items()},
         **features.stats,
     }
-    return DedupeResult(
-        clusters, pairs, model, index.report_, clock.timings, summary, (left, right), features
-    )
+    return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, candidates, features)
+
+
+def _canonical_order(table: pa.Table) -> npt.NDArray[np.int64] | None:
+    """The row numbers that sort ``table`` by ``(source, source_id)``, or None when it is sorted.
+
+    ``source_id`` is unique within a source (:func:`identity._io.canonicalize` checks it), so the order is
+    total and the same for any order of the rows or the sources.
+
+    >>> _canonical_order(pa.table({"source": ["s", "e", "e"], "source_id": ["1", "2", "10"]})).tolist()
+    [2, 1, 0]
+    >>> _canonical_order(pa.table({"source": ["e", "s"], "source_id": ["2", "1"]})) is None
+    True
+    """
+    order = pc.sort_indices(table, sort_keys=[("source", "ascending"), ("source_id", "ascending")])
+    rows = order.to_numpy().astype(np.int64, copy=False)
+    return None if bool((rows[1:] > rows[:-1]).all()) else rows
 
 
 def link(a: Sources, b: Sources, **kwargs: Any) -> DedupeResult:

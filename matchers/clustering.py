@@ -47,6 +47,16 @@ class ClusterResult:
     guarded_components: int = 0
     refused_merges: int = 0
 
+    def take(self, rows: IntArray) -> ClusterResult:
+        """The same clusters for the records ``rows`` (record ``k`` of the result is record ``rows[k]``
+        here), renumbered in order of each cluster's first record in that order.
+
+        >>> ClusterResult(np.array([0, 1, 0, 2]), 3).take(np.array([3, 2, 1, 0])).labels.tolist()
+        [0, 1, 2, 1]
+        """
+        labels, count = _renumber(self.labels[rows])
+        return ClusterResult(labels, count, self.guarded_components, self.refused_merges)
+
     @property
     def sizes(self) -> IntArray:
         """Size of each record's cluster, shape (n,)."""

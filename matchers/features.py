@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -145,14 +145,32 @@ class Features:
         """The folded first names of ``rows`` ('' when missing), for fuzzy comparison."""
         return _strings(self.first_vocab, self.first[rows])
 
+    #: Array attributes that are not per record (indexed by a vocabulary code, not a record number).
+    NOT_PER_RECORD: ClassVar[frozenset[str]] = frozenset({"first_group_table"})
+
     def take(self, rows: IntArray) -> Features:
-        """A new :class:`Features` holding only ``rows`` (vocabularies shared)."""
+        """A new :class:`Features` of the records ``rows``, in that order (record ``k`` of the result is
+        record ``rows[k]`` here).
+
+        Every per-record array (shape ``(n,)`` or ``(n, width)``) is taken; the vocabularies, the
+        code tables (``first_group_table``), ``stats`` and ``vocabularies`` are shared, so codes keep
+        their meaning. A permutation of ``range(n)`` reorders the records.
+
+        >>> import pyarrow as pa
+        >>> f = build_features(pa.table({"first_name": ["Ann", "Bob", None], "phone": ["+12127365000", None, None]}))
+        >>> g = f.take(np.array([2, 0]))
+        >>> g.n, g.first_strings(np.arange(2)), g.phone[:, 0].tolist()
+        (2, ['', 'ann'], [-1, 12127365000])
+        """
+        rows = np.asarray(rows, dtype=np.int64)
         values: dict[str, Any] = {}
         for name, value in self.__dict__.items():
             if name == "cache":
                 values[name] = {}
-            elif isinstance(value, np.ndarray):
-                values[name] = value[rows]
+            elif isinstance(value, np.ndarray) and name not in self.NOT_PER_RECORD:
+                if value.shape[:1] != (self.n,):
+                    raise ValueError(f"Features.{name} has shape {value.shape}, not ({self.n}, ...)")
+                values[name] = np.take(value, rows, axis=0)  # far faster than value[rows] on 2-D arrays
             else:
                 values[name] = value
         values["n"] = len(rows)
