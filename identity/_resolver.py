@@ -1183,10 +1183,15 @@ class Resolver:
                 )
             return []
         scored = self._score(rows, readings, coded, fresh)
-        order = np.lexsort((scored.rows, -scored.total))[: max(top_k, 0)]
+        sources = self._vocabs["source"].values
+        # Equal scores are ranked by (source, source_id), not by row number: the order the records were
+        # given in must not decide which of two equally likely customers comes first (or is cut by top_k).
+        names = [(sources[int(self._cols["source"][r])], self._source_ids[r]) for r in scored.rows.tolist()]
+        tie = np.empty(len(names), dtype=np.int64)
+        tie[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        order = np.lexsort((tie, -scored.total))[: max(top_k, 0)]
         probability = match_probability(scored.total[order])
         prior = self.model.prior_weight
-        sources = self._vocabs["source"].values
         out: list[Match] = []
         for pos, p in zip(order.tolist(), probability.tolist(), strict=True):
             if p < min_probability:
