@@ -1184,12 +1184,18 @@ class Resolver:
             return []
         scored = self._score(rows, readings, coded, fresh)
         sources = self._vocabs["source"].values
-        # Equal scores are ranked by (source, source_id), not by row number: the order the records were
-        # given in must not decide which of two equally likely customers comes first (or is cut by top_k).
-        names = [(sources[int(self._cols["source"][r])], self._source_ids[r]) for r in scored.rows.tolist()]
-        tie = np.empty(len(names), dtype=np.int64)
-        tie[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
-        order = np.lexsort((tie, -scored.total))[: max(top_k, 0)]
+        order = np.argsort(-scored.total, kind="stable")
+        ranked = scored.total[order]
+        if len(order) > 1 and bool((ranked[1:] == ranked[:-1]).any()):
+            # Equal scores are ranked by (source, source_id), not by row number: the order the records were
+            # given in must not decide which of two equally likely customers comes first (or is cut by
+            # top_k). Ties are rare (records with the same values), so this runs seldom.
+            rows = scored.rows.tolist()
+            names = [(sources[int(self._cols["source"][r])], self._source_ids[r]) for r in rows]
+            tie = np.empty(len(names), dtype=np.int64)
+            tie[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+            order = np.lexsort((tie, -scored.total))
+        order = order[: max(top_k, 0)]
         probability = match_probability(scored.total[order])
         prior = self.model.prior_weight
         out: list[Match] = []
