@@ -20,13 +20,11 @@ recordlinkage is in the ``bench`` extra: ``pip install 'identity-resolution[benc
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,12 +32,11 @@ import pandas as pd
 from benchmarks.splink_runner import (
     SplinkResult,
     _read,
-    evaluate,
+    choose_threshold,
     prepare_erp,
     prepare_febrl,
     prepare_shopify,
-    truth_labels,
-    tune_threshold,
+    runner_main,
 )
 
 INSTALL_HINT = "recordlinkage is not installed: pip install 'identity-resolution[bench]' (or: pip install recordlinkage)"
@@ -142,14 +139,8 @@ def run_recordlinkage(
     right = features.index.get_level_values(1).to_numpy(dtype=object)
     partial = SplinkResult(keys, left, right, probability, 0.0, np.zeros(0, np.int64))
     if threshold is None:
-        if truth is not None:
-            truth_df = _read(truth) if isinstance(truth, Path) else truth
-            t0 = time.perf_counter()
-            sweep = sorted({*_LOW_THRESHOLDS, *np.round(np.linspace(0.05, 0.95, 19), 4), 0.99, 0.999, 0.9999})
-            threshold = tune_threshold(partial, truth_labels(keys, truth_df), sweep).threshold
-            timings["tune"] = time.perf_counter() - t0  # ours, not recordlinkage's: left out of "total"
-        else:
-            threshold = 0.5
+        sweep = sorted({*_LOW_THRESHOLDS, *np.round(np.linspace(0.05, 0.95, 19), 4), 0.99, 0.999, 0.9999})
+        threshold = choose_threshold(partial, truth, default=0.5, timings=timings, thresholds=sweep)
 
     t0 = time.perf_counter()
     from benchmarks.metrics import clusters_from_pairs
@@ -173,20 +164,7 @@ def run_recordlinkage(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m benchmarks.recordlinkage_runner DIR [--threshold T]``: run, tune on DIR/truth.csv, report."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.recordlinkage_runner")
-    parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--threshold", type=float, default=None)
-    args = parser.parse_args(argv)
-    truth_path = args.data_dir / "truth.csv"
-    truth: Any = _read(truth_path) if truth_path.exists() else None
-    result = run_recordlinkage(args.data_dir, threshold=args.threshold, truth=truth)
-    print(f"recordlinkage {result.splink_version}: {len(result.keys)} records, {len(result.left)} candidate pairs")
-    print("timings (s): " + ", ".join(f"{k}={v:.2f}" for k, v in result.timings.items()))
-    print(f"threshold {result.threshold}")
-    if truth is not None:
-        for k, v in evaluate(result, truth).items():
-            print(f"{k}: {v:.4f}")
-    return 0
+    return runner_main(argv, "recordlinkage", run_recordlinkage)
 
 
 if __name__ == "__main__":

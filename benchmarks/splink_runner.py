@@ -24,7 +24,7 @@ import argparse
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -391,15 +391,8 @@ def run_splink(
     prob = pred["match_probability"].to_numpy(dtype=np.float64)
 
     if threshold is None:
-        if truth is not None:
-            t0 = time.perf_counter()
-            truth_df = _read(truth) if isinstance(truth, Path) else truth
-            labels = truth_labels(keys, truth_df)
-            partial = SplinkResult(keys, left, right, prob, 0.0, np.zeros(0, np.int64))
-            threshold = tune_threshold(partial, labels).threshold
-            timings["tune"] = time.perf_counter() - t0  # ours, not Splink's: left out of "total"
-        else:
-            threshold = 0.9
+        partial = SplinkResult(keys, left, right, prob, 0.0, np.zeros(0, np.int64))
+        threshold = choose_threshold(partial, truth, default=0.9, timings=timings)
 
     t0 = time.perf_counter()
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
@@ -489,6 +482,27 @@ def tune_threshold(
     )
 
 
+def choose_threshold(
+    partial: SplinkResult,
+    truth: pd.DataFrame | Path | None,
+    *,
+    default: float,
+    timings: dict[str, float],
+    thresholds: Sequence[float] | None = None,
+) -> float:
+    """The threshold of a baseline run: tuned on ``truth`` (best pairwise F1) if given, else ``default``.
+
+    The tuning's seconds go to ``timings["tune"]``: the benchmark's work, left out of the tool's total.
+    """
+    if truth is None:
+        return default
+    t0 = time.perf_counter()
+    truth_df = _read(truth) if isinstance(truth, Path) else truth
+    threshold = tune_threshold(partial, truth_labels(partial.keys, truth_df), thresholds).threshold
+    timings["tune"] = time.perf_counter() - t0
+    return threshold
+
+
 def evaluate(result: SplinkResult, truth: pd.DataFrame) -> dict[str, float]:
     """Pairwise and B-cubed scores of ``result.clusters`` against the truth."""
     labels = truth_labels(result.keys, truth)
@@ -504,22 +518,27 @@ def evaluate(result: SplinkResult, truth: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m benchmarks.splink_runner DIR [--threshold T]``: run, tune on DIR/truth.csv, report."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.splink_runner")
+def runner_main(argv: Sequence[str] | None, tool: str, run: Callable[..., SplinkResult]) -> int:
+    """``python -m benchmarks.<tool>_runner DIR [--threshold T]``: run, tune on DIR/truth.csv, report."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{tool}_runner")
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--threshold", type=float, default=None)
     args = parser.parse_args(argv)
     truth_path = args.data_dir / "truth.csv"
     truth = _read(truth_path) if truth_path.exists() else None
-    result = run_splink(args.data_dir, threshold=args.threshold, truth=truth)
-    print(f"splink {result.splink_version}: {len(result.keys)} records, {len(result.left)} scored pairs")
+    result = run(args.data_dir, threshold=args.threshold, truth=truth)
+    print(f"{tool} {result.splink_version}: {len(result.keys)} records, {len(result.left)} scored pairs")
     print("timings (s): " + ", ".join(f"{k}={v:.2f}" for k, v in result.timings.items()))
     print(f"threshold {result.threshold}")
     if truth is not None:
         for k, v in evaluate(result, truth).items():
             print(f"{k}: {v:.4f}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.splink_runner DIR [--threshold T]``: run, tune on DIR/truth.csv, report."""
+    return runner_main(argv, "splink", run_splink)
 
 
 if __name__ == "__main__":
