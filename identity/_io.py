@@ -68,6 +68,16 @@ def _squash(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
+def _check_entry(canonical: str, columns: Sequence[str], where: str) -> None:
+    """A mapping entry names a canonical column, and only a multi-value one takes several columns."""
+    if canonical not in CANONICAL_COLUMNS:
+        raise InputError(
+            f"{where}: unknown canonical column {canonical!r} (one of: {', '.join(CANONICAL_COLUMNS)})"
+        )
+    if len(columns) > 1 and canonical not in MULTI_VALUE_COLUMNS:
+        raise InputError(f"{where}: only {sorted(MULTI_VALUE_COLUMNS)} take several columns")
+
+
 def parse_column_option(values: Iterable[str]) -> dict[str | None, dict[str, list[str]]]:
     """Parse CLI ``--column`` values: ``canonical=col[,col...]`` or ``SOURCE:canonical=col[,col...]``.
 
@@ -86,14 +96,8 @@ def parse_column_option(values: Iterable[str]) -> dict[str | None, dict[str, lis
         if ":" in target:
             scope, _, target = target.partition(":")
         target = target.strip()
-        if target not in CANONICAL_COLUMNS:
-            raise InputError(
-                f"--column {value!r}: unknown canonical column {target!r} "
-                f"(one of: {', '.join(CANONICAL_COLUMNS)})"
-            )
         names = [c.strip() for c in cols.split(",") if c.strip()]
-        if len(names) > 1 and target not in MULTI_VALUE_COLUMNS:
-            raise InputError(f"--column {value!r}: only {sorted(MULTI_VALUE_COLUMNS)} take several columns")
+        _check_entry(target, names, f"--column {value!r}")
         if target in out.get(scope, {}):
             raise InputError(
                 f"--column {value!r}: {target} is mapped twice; give all its columns in one option "
@@ -192,15 +196,18 @@ def _bad_row(path: Path, encoding: str, *, strict: bool = False) -> str | None:
             for number, row in enumerate(rows, start=1):
                 end = before + rows.line_num
                 if row and len(row) != len(header):
-                    where = f"line {end}" if end == start else f"lines {start}-{end}"
-                    return f"row {number} ({where}) has {len(row)} fields where the header has {len(header)}"
+                    return (f"row {number} ({_lines(start, end)}) has {len(row)} fields where the header "
+                            f"has {len(header)}")
                 start = end + 1
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 return f"row {number + 1} (line {start}) opens a quote that is never closed"
-            end = before + rows.line_num
-            return f"row {number + 1} ({f'line {end}' if end == start else f'lines {start}-{end}'}): {exc}"
+            return f"row {number + 1} ({_lines(start, before + rows.line_num)}): {exc}"
     return None
+
+
+def _lines(start: int, end: int) -> str:
+    return f"line {end}" if end == start else f"lines {start}-{end}"
 
 
 def _open_text(path: Path, encoding: str) -> TextIO:
@@ -557,16 +564,7 @@ def combine_sources(
     mapping = mapping or {}
     for entries in mapping.values():
         for canonical, columns in entries.items():
-            if canonical not in CANONICAL_COLUMNS:
-                raise InputError(
-                    f"column mapping: unknown canonical column {canonical!r} "
-                    f"(one of: {', '.join(CANONICAL_COLUMNS)})"
-                )
-            if len(columns) > 1 and canonical not in MULTI_VALUE_COLUMNS:
-                raise InputError(
-                    f"column mapping: {canonical} = {', '.join(columns)}: "
-                    f"only {sorted(MULTI_VALUE_COLUMNS)} take several columns"
-                )
+            _check_entry(canonical, columns, f"column mapping {canonical} = {', '.join(columns)}")
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
