@@ -19,6 +19,7 @@ from normalizers.name import are_nickname_equivalent, canonical_names
 __all__ = [
     "address_level",
     "block_pairs",
+    "carried_ids",
     "connected_labels",
     "first_name_level",
     "phone_level",
@@ -128,3 +129,28 @@ def connected_labels(n: int, edges: Sequence[tuple[int, int]]) -> npt.NDArray[np
                     queue.append(other)
         next_label += 1
     return labels
+
+
+def carried_ids(
+    labels: Sequence[int], previous: Sequence[int], rank: Sequence[int], earlier_ids: Sequence[int]
+) -> list[int]:
+    """Earlier ids for today's clusters, one (cluster, earlier id) pair at a time: most shared records
+    first, then the smaller earlier id, then the cluster holding the lowest-ranked record; the clusters
+    left get fresh ids in order of their lowest-ranked record."""
+    shared: dict[tuple[int, int], int] = {}
+    lowest: dict[int, int] = {}
+    for label, old, r in zip(labels, previous, rank, strict=True):
+        lowest[label] = min(lowest.get(label, r), r)
+        if old >= 0:
+            shared[(label, old)] = shared.get((label, old), 0) + 1
+    chosen: dict[int, int] = {}
+    for (label, old), _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0][1], lowest[kv[0][0]])):
+        if label not in chosen and old not in chosen.values():
+            chosen[label] = old
+    every = set(earlier_ids) | {old for old in previous if old >= 0}
+    next_id = max(every) + 1 if every else 0
+    for label in sorted(set(labels), key=lambda label: lowest[label]):
+        if label not in chosen:
+            chosen[label] = next_id
+            next_id += 1
+    return [chosen[label] for label in labels]

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from matchers._columns import sorted_unique
 from matchers.blocking import pairs_within_blocks
 
-__all__ = ["ClusterResult", "cluster_pairs", "unscored_pairs"]
+__all__ = ["CarriedIds", "ClusterResult", "carry_ids", "cluster_pairs", "unscored_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -235,3 +235,107 @@ def unscored_pairs(
     at = np.minimum(np.searchsorted(scored, codes), max(len(scored) - 1, 0))
     new = ~(scored[at] == codes) if len(scored) else np.ones(len(codes), dtype=bool)
     return a[new], b[new]
+
+
+@dataclass
+class CarriedIds:
+    """Cluster ids carried over from an earlier run, and what changed.
+
+    Attributes
+    ----------
+    ids : ndarray of shape (n,)
+        Each record's cluster id.
+    carried : int
+        Clusters that kept an id of the earlier run.
+    new : int
+        Clusters that got a fresh id (above every earlier id).
+    retired : int
+        Earlier ids no cluster kept: clusters merged into another, or whose records are all gone.
+    """
+
+    ids: IntArray
+    carried: int
+    new: int
+    retired: int
+
+
+def carry_ids(
+    labels: IntArray,
+    previous: IntArray,
+    *,
+    rank: IntArray | None = None,
+    earlier_ids: IntArray | None = None,
+) -> CarriedIds:
+    """Give today's clusters the ids they had in an earlier run.
+
+    Each earlier id goes to at most one cluster, and each cluster takes at most one earlier id: pairs of
+    (cluster, earlier id) are taken greedily from the most records shared down, so when a cluster is
+    split the larger part keeps the id, and when clusters merge the result keeps the id of the one that
+    brought most records (of equal shares, the smaller id). Clusters left without an id are numbered
+    after the largest earlier id, in order of their lowest-ranked record.
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n,)
+        Today's clusters, ``0..k-1``, each label used (as :class:`ClusterResult` numbers them).
+    previous : ndarray of shape (n,)
+        Each record's earlier cluster id (non-negative), or -1 for a record the earlier run did not have.
+    rank : ndarray of shape (n,), optional
+        Breaks the last ties: of two clusters sharing as many records with one earlier id, the one
+        holding the record of lowest rank keeps it; fresh ids follow it too. Default: the record's
+        position.
+    earlier_ids : ndarray, optional
+        Every id of the earlier run, including those of records that are gone (default: the ids in
+        ``previous``): fresh ids start above all of them, and those no cluster kept count as retired.
+
+    Examples
+    --------
+    Cluster 0 holds the records of earlier ids 7 and 3 (merged; 7 brought two records); cluster 1 is
+    part of earlier 3; cluster 2 is a new record.
+
+    >>> r = carry_ids(np.array([0, 0, 0, 1, 2]), np.array([7, 7, 3, 3, -1]))
+    >>> r.ids.tolist(), (r.carried, r.new, r.retired)
+    ([7, 7, 7, 3, 8], (2, 1, 0))
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    previous = np.asarray(previous, dtype=np.int64)
+    n = len(labels)
+    rank = np.arange(n, dtype=np.int64) if rank is None else np.asarray(rank, dtype=np.int64)
+    k = int(labels.max()) + 1 if n else 0
+    known = previous >= 0
+    earlier = sorted_unique(previous[known])
+    every = (
+        earlier
+        if earlier_ids is None
+        else sorted_unique(np.concatenate([earlier, np.asarray(earlier_ids, dtype=np.int64)]))
+    )
+    # Distinct (cluster, earlier id) pairs with the number of records they share.
+    span = int(earlier[-1]) + 1 if len(earlier) else 1
+    codes = np.sort(labels[known] * span + previous[known])
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
+    shared = np.diff(np.append(starts, len(codes)))
+    codes = codes[starts]
+    pair_cluster, pair_id = codes // span, codes % span
+    first = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, labels, rank)
+    order = np.lexsort((first[pair_cluster], pair_id, -shared))
+    pair_cluster, pair_id = pair_cluster[order], pair_id[order]
+
+    assigned = np.full(k, -1, dtype=np.int64)
+    # A pair whose cluster and earlier id appear in no other pair wins whatever the order: most pairs,
+    # since most customers do not change. Only the rest is settled one pair at a time.
+    at = np.searchsorted(earlier, pair_id)
+    lone = (np.bincount(pair_cluster, minlength=k)[pair_cluster] == 1) & (
+        np.bincount(at, minlength=len(earlier))[at] == 1
+    )
+    assigned[pair_cluster[lone]] = pair_id[lone]
+    taken: set[int] = set()
+    for cluster, old in zip(pair_cluster[~lone].tolist(), pair_id[~lone].tolist(), strict=True):
+        if assigned[cluster] < 0 and old not in taken:
+            assigned[cluster] = old
+            taken.add(old)
+    fresh = np.flatnonzero(assigned < 0)
+    fresh = fresh[np.argsort(first[fresh], kind="stable")]
+    assigned[fresh] = (int(every[-1]) + 1 if len(every) else 0) + np.arange(len(fresh), dtype=np.int64)
+    carried = k - len(fresh)
+    return CarriedIds(assigned[labels], carried=carried, new=len(fresh), retired=len(every) - carried)
