@@ -28,6 +28,7 @@ examples:
   identity-dedupe erp.csv shopify.csv -o clusters.parquet --column phone=Phone1,Phone2,Cellular
   identity-dedupe customers.parquet -o out.csv --column source_id=CustomerNo --region GB --pairs pairs.csv
   identity-dedupe erp=2026/customers.csv shop=shopify/customers.csv -o clusters.csv
+  identity-dedupe erp.csv shopify.csv -o clusters.csv --previous clusters.csv   # keep last night's ids
 """
 
 #: ``NAME=PATH``: an input with its source name given (letters, digits, ``_ . -``), not the file's stem
@@ -70,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pairs", metavar="PAIRS", help="also write scored pairs (.csv or .parquet)")
     p.add_argument("--link-only", action="store_true", help="only link records across sources")
+    p.add_argument(
+        "--previous",
+        metavar="PREV",
+        help="clusters file of an earlier run (may be OUT itself): clusters keep their ids from it, "
+        "new clusters get ids above all of them",
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -144,6 +151,12 @@ def _summary(result: DedupeResult, write_seconds: float) -> str:
         f"({s['multi_record_clusters']:,} with more than one record)",
         f"seconds: {stages}  total {sum(timings.values()):.2f}s",
     ]
+    if "ids_carried" in s:
+        lines.append(
+            f"ids from {s['previous_origin']}: {s['ids_carried']:,} kept, {s['ids_new']:,} new, "
+            f"{s['ids_retired']:,} retired  records: {s['records_new']:,} new, {s['records_gone']:,} gone, "
+            f"{s['records_moved']:,} in another cluster than before"
+        )
     oversized = [r for r in result.blocking if r.oversized_blocks]
     if oversized:  # a shared placeholder e-mail, a switchboard number, a very common name
         rules = ", ".join(
@@ -172,6 +185,7 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
                 threshold=args.threshold,
                 link_only=args.link_only,
                 workers=args.workers,
+                previous=args.previous,
                 progress=progress,
             )
         said: set[str] = set()

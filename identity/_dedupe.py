@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from identity._exceptions import ConfigurationError, InputError
-from identity._io import SourceInput, combine_sources, read_source, write_table
+from identity._io import SourceInput, combine_sources, read_previous, read_source, write_table
 from matchers._workers import background
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
-from matchers.clustering import ClusterResult, cluster_pairs, unscored_pairs
+from matchers.clustering import ClusterResult, carry_ids, cluster_pairs, unscored_pairs
 from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
 from matchers.features import Features, build_features, feature_summary, second_process
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
@@ -51,7 +51,8 @@ class DedupeResult:
     ----------
     clusters : pyarrow.Table
         One row per input record, in input order: ``source, source_id, cluster_id, cluster_size``.
-        Cluster ids are ``0, 1, 2 ...`` in order of each cluster's first record in input order. Which
+        Cluster ids are ``0, 1, 2 ...`` in order of each cluster's first record in input order, or,
+        with ``previous``, those of the earlier run (new clusters numbered above them). Which
         records share a cluster does not depend on the order of the rows or of the sources.
     pairs : pyarrow.Table
         Compared pairs with probability >= 0.5: ``source_l, source_id_l, source_r, source_id_r,
@@ -148,6 +149,7 @@ def dedupe(
     max_block_size: int = 60,
     random_state: int = 0,
     workers: int | None = None,
+    previous: Any = None,
     progress: ProgressCallback | None = None,
 ) -> DedupeResult:
     """Find which records are the same customer, within and across sources.
@@ -178,6 +180,17 @@ def dedupe(
         ``matchers.features.PARALLEL_MIN_RECORDS`` records), a second process normalises phones and
         e-mails and shares the address lines while this one parses names, then compares the random
         pairs that estimate u while this one blocks. The result does not depend on it.
+    previous : path, Table or DataFrame, optional
+        The clusters of an earlier run (``source, source_id, cluster_id``, as :meth:`DedupeResult.write`
+        writes them): clusters keep the ids they had there, so ids stay stable from one night to the
+        next. A cluster keeps the id that most of its records had (of equal shares, the smaller id); when
+        a cluster splits, the part with most of its records keeps the id; no id of ``previous`` goes to
+        another cluster: new clusters get ids above the largest one in it (in order of their first
+        record by ``(source, source_id)``, so that with ``previous`` no id depends on the order of the
+        rows). (An id that was the largest and is retired tonight is not in tonight's output, so a run
+        that takes tonight's output as ``previous`` may give it to a new cluster.) ``summary`` counts
+        the ids carried, new and retired, and the records new, gone and in another cluster than before
+        (``ids_carried`` ... ``records_moved``).
     progress : callable, optional
         Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
 
@@ -213,6 +226,7 @@ def dedupe(
     clock.stage("read")
     inputs = _as_source_list(sources)
     given = combine_sources(inputs, _scoped(columns))
+    earlier = read_previous(previous) if previous is not None else None
     # The pipeline runs on the records sorted by (source, source_id): the random pairs that estimate u,
     # the training blocks, the codes of names and every tie-break then depend on the records, not on the
     # order of the rows or of the sources. Results are mapped back to input order at the end.
@@ -285,11 +299,15 @@ def dedupe(
         a, b = order[left], order[right]
         candidates = (np.minimum(a, b), np.maximum(a, b))
         features = features.take(inverse)
+    cluster_ids: npt.NDArray[np.int64] = in_input.labels
+    carried: dict[str, Any] = {}
+    if earlier is not None:
+        cluster_ids, carried = _carry_over(in_input.labels, keys, order, earlier)
     clusters = pa.table(
         {
             "source": keys.column("source"),
             "source_id": keys.column("source_id"),
-            "cluster_id": pa.array(in_input.labels),
+            "cluster_id": pa.array(cluster_ids),
             "cluster_size": pa.array(in_input.sizes),
         }
     )
@@ -303,10 +321,50 @@ def dedupe(
         "multi_record_clusters": int((np.bincount(clustered.labels) > 1).sum()),
         "guarded_components": clustered.guarded_components,
         "refused_merges": clustered.refused_merges,
+        **carried,
         **{f"input_{k}": v for k, v in feature_summary(features).items()},
         **features.stats,
     }
     return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, candidates, features)
+
+
+def _carry_over(
+    labels: npt.NDArray[np.int64],
+    keys: pa.Table,
+    order: npt.NDArray[np.int64] | None,
+    earlier: tuple[pa.Table, str],
+) -> tuple[npt.NDArray[np.int64], dict[str, Any]]:
+    """Today's clusters (``labels``, input order) with the ids of an earlier run, and what changed."""
+    previous, origin = earlier
+    n = len(labels)
+    today = keys.append_column("__row", pa.array(np.arange(n, dtype=np.int64)))
+    joined = today.join(previous, ["source", "source_id"], join_type="left outer")
+    rows = joined.column("__row").to_numpy()
+    before = np.full(n, -1, dtype=np.int64)
+    before[rows] = pc.fill_null(joined.column("cluster_id"), -1).to_numpy()
+    found = before >= 0
+    if previous.num_rows and not found.any():
+        raise InputError(
+            f"{origin}: none of its {previous.num_rows} records is in this run's input (its sources: "
+            f"{', '.join(sorted(set(previous.column('source').to_pylist())))}; here: "
+            f"{', '.join(sorted(set(keys.column('source').to_pylist())))}); name the inputs as then, "
+            "with NAME=PATH on the command line or a dict of sources"
+        )
+    # Ties between clusters are broken by (source, source_id), not by the order of the rows.
+    rank = np.arange(n, dtype=np.int64)
+    if order is not None:
+        rank[order] = np.arange(n, dtype=np.int64)
+    result = carry_ids(labels, before, rank=rank, earlier_ids=previous.column("cluster_id").to_numpy())
+    moved = int((found & (result.ids != before)).sum())
+    return result.ids, {
+        "previous_origin": origin,
+        "ids_carried": result.carried,
+        "ids_new": result.new,
+        "ids_retired": result.retired,
+        "records_new": int((~found).sum()),
+        "records_gone": previous.num_rows - int(found.sum()),
+        "records_moved": moved,
+    }
 
 
 def _canonical_order(table: pa.Table) -> npt.NDArray[np.int64] | None:

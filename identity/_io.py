@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,6 +39,7 @@ __all__ = [
     "check_output",
     "combine_sources",
     "parse_column_option",
+    "read_previous",
     "read_source",
     "write_table",
 ]
@@ -372,6 +374,76 @@ def read_source(data: Any, *, name: str | None = None) -> SourceInput:
     raise InputError(
         f"unsupported input of type {type(data).__name__}: give a path, a pyarrow Table or a pandas DataFrame"
     )
+
+
+def read_previous(data: Any) -> tuple[pa.Table, str]:
+    """An earlier run's clusters (a path, Table or DataFrame) as ``source, source_id, cluster_id``.
+
+    Returns the table (``cluster_id`` as int64) and where it came from, for messages. Every record must
+    appear once and have a whole, non-negative cluster id; anything else is an
+    :class:`~identity.InputError` naming the row.
+
+    >>> import pyarrow as pa
+    >>> table, origin = read_previous(pa.table({"source": ["erp"], "source_id": [17], "cluster_id": ["4"]}))
+    >>> table.to_pylist(), origin
+    ([{'source': 'erp', 'source_id': '17', 'cluster_id': 4}], 'previous clusters')
+    """
+    item = read_source(data, name=None if isinstance(data, str | Path) else "previous clusters")
+    table, origin = item.table, item.origin
+    missing = [c for c in ("source", "source_id", "cluster_id") if c not in table.column_names]
+    if missing:
+        raise InputError(
+            f"{origin}: earlier clusters need the columns source, source_id and cluster_id "
+            f"(as identity-dedupe writes them); missing: {', '.join(missing)}"
+        )
+    source = _as_strings(table.column("source"), origin, "source")
+    source_id = _as_strings(table.column("source_id"), origin, "source_id")
+    for name, col in (("source", source), ("source_id", source_id)):
+        empty = np.asarray(pc.fill_null(pc.equal(col, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
+        if empty.any():
+            raise InputError(f"{origin}: row {int(np.flatnonzero(empty)[0]) + 1}: empty {name}")
+    ids = _whole_numbers(table.column("cluster_id"), origin)
+    if len(ids):
+        keys = pc.binary_join_element_wise(source, source_id, "\x1f")
+        counts = pc.value_counts(keys)
+        dup = pc.filter(counts, pc.greater(counts.field("counts"), 1))
+        if len(dup):
+            rows = np.flatnonzero(
+                np.asarray(pc.equal(keys, dup[0]["values"]).to_numpy(zero_copy_only=False), dtype=bool)
+            )
+            raise InputError(
+                f"{origin}: rows {rows[0] + 1} and {rows[1] + 1} are the same record "
+                f"({len(dup)} record(s) appear more than once)"
+            )
+    return pa.table({"source": source, "source_id": source_id, "cluster_id": pa.array(ids)}), origin
+
+
+def _whole_numbers(col: pa.ChunkedArray, origin: str) -> npt.NDArray[np.int64]:
+    """A cluster id column (integers, whole floats such as pandas writes, or their text) as int64."""
+    arr = col.combine_chunks()
+    values: npt.NDArray[np.int64]
+    if pa.types.is_integer(arr.type) and arr.null_count == 0:
+        values = arr.to_numpy().astype(np.int64)
+        bad = values < 0
+    else:
+        text = _as_strings(arr, origin, "cluster_id") if not pa.types.is_floating(arr.type) else arr
+        try:
+            floats = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            floats = np.array([_as_float(v) for v in text.to_pylist()], dtype=np.float64)
+        bad = ~np.isfinite(floats) | (floats < 0) | (floats != np.floor(floats)) | (floats >= 2.0**62)
+        values = np.where(bad, 0, floats).astype(np.int64)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{origin}: row {row + 1}: cluster_id must be a whole number of 0 or more")
+    return values
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _from_mixed_pandas(frame: Any) -> pa.Table:

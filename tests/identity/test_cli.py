@@ -416,3 +416,13 @@ def test_an_em_that_does_not_converge_is_one_plain_warning_line(tmp_path: Path) 
         "identity-dedupe: warning: EM stopped at max_iter=200 before converging; "
         "the match scores may be unreliable\n"
     )
+
+
+def test_every_option_is_in_the_readme() -> None:
+    from identity._cli import _parser
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    actions = [a.option_strings for a in _parser()._actions if a.option_strings and a.dest != "help"]
+    assert ["--previous"] in actions
+    missing = [names for names in actions if not any(f"`{name}" in readme for name in names)]
+    assert not missing, f"options not in README.md: {missing}"
