@@ -1160,6 +1160,7 @@ def generate(
             "source": ["erp"] * len(erp) + ["shopify"] * len(shop),
             "source_id": list(erp["CardCode"]) + list(shop["id"]),
             "person_id": np.concatenate([erp_person, shop_person]).astype(np.int64),
+            "household_id": person_hh[np.concatenate([erp_person, shop_person])].astype(np.int64),
         }
     )
     manifest = _manifest(

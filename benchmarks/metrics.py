@@ -115,6 +115,26 @@ def bcubed_scores(
     return Scores.of(p, r)
 
 
+def household_merges(
+    pred_labels: Sequence[Any] | npt.NDArray[Any],
+    person_labels: Sequence[Any] | npt.NDArray[Any],
+    household_labels: Sequence[Any] | npt.NDArray[Any],
+) -> tuple[int, int]:
+    """Pairs of records of two different people of one household: ``(merged, all)``, where ``merged``
+    counts those placed in one predicted cluster (the wrong merges a household guard exists to stop).
+
+    >>> household_merges([0, 0, 0, 1], ["ann", "ann", "bob", "cy"], ["h1", "h1", "h1", "h1"])
+    (2, 5)
+    """
+    pred, person, household = encode(pred_labels), encode(person_labels), encode(household_labels)
+    if not pred.shape == person.shape == household.shape:
+        raise ValueError("the three label arrays must have the same length")
+    same_person = _cells(household, person)
+    together = _cells(household, pred)
+    merged = _pairs_in_groups(together) - _pairs_in_groups(_cells(together, same_person))
+    return merged, _pairs_in_groups(household) - _pairs_in_groups(same_person)
+
+
 def clusters_from_pairs(n: int, left: npt.ArrayLike, right: npt.ArrayLike) -> IntArray:
     """Connected components of ``n`` records linked by the pairs ``(left[i], right[i])``.
 

@@ -47,7 +47,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from benchmarks._memory import TreeMemory
-from benchmarks.metrics import bcubed_scores, pairs_completeness, pairwise_scores, reduction_ratio
+from benchmarks.metrics import (
+    bcubed_scores,
+    household_merges,
+    pairs_completeness,
+    pairwise_scores,
+    reduction_ratio,
+)
 
 __all__ = ["BASELINES", "main", "run_baseline_measured", "run_ours", "run_splink_measured", "truth_labels"]
 
@@ -110,7 +116,8 @@ def _inputs(data_dir: Path) -> list[Path]:
     return files
 
 
-def truth_labels(data_dir: Path, sources: list[str], ids: list[str]) -> np.ndarray:
+def truth_labels(data_dir: Path, sources: list[str], ids: list[str], column: str = "person_id") -> np.ndarray:
+    """Each record's ``column`` of ``DIR/truth.csv`` (``person_id``, or ``household_id`` of a generated set)."""
     truth = pacsv.read_csv(
         data_dir / "truth.csv",
         convert_options=pacsv.ConvertOptions(column_types={"source": pa.string(), "source_id": pa.string()}),
@@ -118,11 +125,16 @@ def truth_labels(data_dir: Path, sources: list[str], ids: list[str]) -> np.ndarr
     mapping = dict(
         zip(
             zip(truth["source"].to_pylist(), truth["source_id"].to_pylist(), strict=True),
-            truth["person_id"].to_pylist(),
+            truth[column].to_pylist(),
             strict=True,
         )
     )
     return np.array([mapping[(s, i)] for s, i in zip(sources, ids, strict=True)])
+
+
+def _has_households(data_dir: Path) -> bool:
+    with (data_dir / "truth.csv").open(encoding="utf-8") as handle:
+        return "household_id" in handle.readline().strip().split(",")
 
 
 def run_ours(data_dir: Path, *, link_only: bool = False, threshold: float | None = None) -> dict[str, Any]:
@@ -157,6 +169,9 @@ def run_ours(data_dir: Path, *, link_only: bool = False, threshold: float | None
         b3 = bcubed_scores(predicted, labels)
         result.update(pairwise_precision=pw.precision, pairwise_recall=pw.recall, pairwise_f1=pw.f1,
                       bcubed_f1=b3.f1)
+        if _has_households(data_dir):
+            merged, pairs = household_merges(predicted, labels, truth_labels(data_dir, sources, ids, "household_id"))
+            result.update(household_pairs=pairs, household_pairs_merged=merged)
     return result
 
 
@@ -243,6 +258,14 @@ def _table(ours: dict[str, Any], blocking: dict[str, Any], baselines: dict[str, 
     for key in ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_f1"):
         if key in ours:
             rows.append(row(key.replace("_", " "), f"{ours[key]:.4f}", lambda b, k=key: f"{b[k]:.4f}"))
+    if "household_pairs" in ours:
+        rows.append(
+            row(
+                "household pairs merged",
+                f"{ours['household_pairs_merged']:,} of {ours['household_pairs']:,}",
+                lambda b: f"{b['household_pairs_merged']:,}" if "household_pairs_merged" in b else "-",
+            )
+        )
     rows.append(row("candidate pairs", f"{blocking['candidate_pairs']:,}", lambda b: "-"))
     if "pairs_completeness" in blocking:
         rows.append(row("pairs completeness", f"{blocking['pairs_completeness']:.4f}", lambda b: "-"))

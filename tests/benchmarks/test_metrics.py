@@ -54,3 +54,19 @@ def test_link_only_reduction_ratio_of_two_files() -> None:
     assert metrics.pairs_completeness(5, [0], [3], true, sources=sources) == 1.0
     # without sources the within-file pair (1, 2) counts as a true pair the blocking missed
     assert metrics.pairs_completeness(5, [0], [3], true) == 0.5
+
+
+def test_household_merges_count_the_pairs_of_two_people_of_one_household_in_one_cluster() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        n = int(rng.integers(1, 30))
+        household = rng.integers(0, 4, n)
+        person = household * 10 + rng.integers(0, 3, n)  # a person lives in one household
+        pred = rng.integers(0, 5, n)
+        pairs = [
+            (i, j)
+            for i, j in itertools.combinations(range(n), 2)
+            if household[i] == household[j] and person[i] != person[j]
+        ]
+        merged = sum(pred[i] == pred[j] for i, j in pairs)
+        assert metrics.household_merges(pred, person, household) == (merged, len(pairs))
