@@ -9,7 +9,7 @@ study (``--set guest_address_missing=0.1``, ``--set shopify_duplicate_kinds='{"e
 the value is JSON. The defaults are the benchmark; the manifest records every knob as used.
 
 ``DIR`` receives ``erp.csv`` (BusinessPartner-shaped), ``shopify.csv`` (Shopify customer-shaped),
-``truth.csv`` (``source``, ``source_id``, ``person_id``; every record exactly once) and
+``truth.csv`` (``source``, ``source_id``, ``person_id``, ``household_id``; every record exactly once) and
 ``manifest.json`` (seed, counts and every knob of the population and corruption models).
 
 The generator first draws *people* (grouped into households, some of them B2B contacts of a company),
@@ -865,7 +865,7 @@ def generate(
     Returns
     -------
     Dataset
-        ``erp``, ``shopify`` and ``truth`` data frames (all columns strings except ``person_id``) and
+        ``erp``, ``shopify`` and ``truth`` data frames (all columns strings except ``person_id`` and ``household_id``) and
         the manifest dictionary.
     """
     if n_records < 10:
