@@ -366,3 +366,38 @@ def test_a_labelled_pair_whose_is_match_is_text_is_an_input_error() -> None:
         identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=labels)  # type: ignore[arg-type]
     numeric = [("erp", "C1", "shopify", "901", 1), ("erp", "C3", "shopify", "903", 0)]
     assert identity.dedupe({"erp": ERP, "shopify": SHOP}, labels=numeric).clusters.num_rows == 6  # type: ignore[arg-type]
+
+
+def test_father_and_son_of_one_name_stay_apart_when_jr_is_written_once_and_their_contacts_differ() -> None:
+    # Thomas Crawade and his son share name, address and the family landline; only one of the son's
+    # records says Jr. Their mailboxes and mobiles differ: two people. The son's two records share his
+    # mailbox, and Peter Quill wrote Jr once with the same mailbox: one person each.
+    erp = pa.table(
+        {
+            "CardCode": ["C1", "C2", "C3"],
+            "CardName": ["CRAWADE, THOMAS", "Thomas Crawade", "QUILL, PETER"],
+            "Phone1": ["303-798-1679", "(303) 798-1679", "212-555-0147"],
+            "Cellular": ["303 425 4441", "720 889 2768", None],
+            "E_Mail": ["thomas.crawade@msn.com", "thomas_crawade@yahoo.com", "pquill@gmail.com"],
+            "Address": ["735 2nd Drive", "735 2nd Drive", "9 Elm Road"],
+            "City": ["Denver", "Denver", "Austin"],
+            "ZipCode": ["80229", "80229", "78701"],
+        }
+    )
+    shop = pa.table(
+        {
+            "id": ["S1", "S2", "S3"],
+            "first_name": ["Thomas", "Thomas", "Peter"],
+            "last_name": ["Crawade Jr", "Crawade", "Quill Jr."],
+            "email": ["thomas_crawade@yahoo.com", "thomas.crawade@msn.com", "pquill@gmail.com"],
+            "phone": ["+17208892768", "+13034254441", None],
+            "address1": ["735 2nd Dr", "735 2nd Dr", None],
+            "city": ["Denver", "Denver", None],
+            "zip": ["80229", "80229", None],
+        }
+    )
+    clusters = _cluster_of(identity.dedupe({"erp": erp, "shopify": shop}))
+    assert clusters["erp", "C1"] == clusters["shopify", "S2"]  # the father: same mailbox and mobile
+    assert clusters["shopify", "S1"] != clusters["erp", "C1"]  # the son, Jr, with his own mobile
+    assert clusters["shopify", "S1"] == clusters["erp", "C2"]  # ...and his own mailbox, as in the ERP
+    assert clusters["erp", "C3"] == clusters["shopify", "S3"]  # one man who wrote Jr once
