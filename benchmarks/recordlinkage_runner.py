@@ -158,7 +158,7 @@ def run_recordlinkage(
         threshold=float(threshold),
         clusters=clusters,
         timings={k: round(v, 3) for k, v in timings.items()},
-        splink_version=recordlinkage.__version__,
+        tool_version=recordlinkage.__version__,
     )
 
 

@@ -76,6 +76,10 @@ class BaselineResult:
         Splink's ``train_lambda``, ``train_u``, ``train_em``, ``predict``, ``cluster``, or
         recordlinkage's ``index``, ``compare``, ``classify``, ``cluster``; ``tune`` when the
         threshold was tuned on the truth (not part of ``total``).
+    tool_version:
+        Version of the tool that ran (``splink.__version__`` or ``recordlinkage.__version__``).
+    predict_threshold:
+        Lowest probability kept in ``probability`` (0 when the tool returns every candidate pair).
 
     Example
     -------
@@ -93,7 +97,7 @@ class BaselineResult:
     threshold: float
     clusters: npt.NDArray[np.int64]
     timings: dict[str, float] = field(default_factory=dict)
-    splink_version: str = ""
+    tool_version: str = ""
     predict_threshold: float = 0.0
 
     def pair_indices(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -424,7 +428,7 @@ def run_splink(
         threshold=float(threshold),
         clusters=clusters,
         timings={k: round(v, 3) for k, v in timings.items()},
-        splink_version=splink.__version__,
+        tool_version=splink.__version__,
         predict_threshold=predict_threshold,
     )
 
@@ -539,7 +543,7 @@ def runner_main(argv: Sequence[str] | None, tool: str, run: Callable[..., Baseli
     truth_path = args.data_dir / "truth.csv"
     truth = _read(truth_path) if truth_path.exists() else None
     result = run(args.data_dir, threshold=args.threshold, truth=truth)
-    print(f"{tool} {result.splink_version}: {len(result.keys)} records, {len(result.left)} scored pairs")
+    print(f"{tool} {result.tool_version}: {len(result.keys)} records, {len(result.left)} scored pairs")
     print("timings (s): " + ", ".join(f"{k}={v:.2f}" for k, v in result.timings.items()))
     print(f"threshold {result.threshold}")
     if truth is not None:
