@@ -74,7 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", required=True, metavar="FILE", help="TOML config file (see docs/sync.md)")
     sub = p.add_subparsers(dest="command", required=True)
-    status = sub.add_parser("status", help="outcome counts, queue depth, circuit states, counters (JSON)")
+    status = sub.add_parser(
+        "status",
+        help="outcome counts, unverified webhooks (bad HMAC, too large: not stored), queue depth, circuit"
+        " states, this process's counters (JSON)",
+    )
     status.add_argument("--prometheus", action="store_true", help="print Prometheus text format instead")
     replay = sub.add_parser("replay", help="run every due outbox item, in order per customer")
     replay.add_argument("--limit", type=int, default=None, help="attempt at most this many items")

@@ -1,4 +1,5 @@
-"""The durable store of the sync service: events, the outbox, links, draft-order keys, our own writes.
+"""The durable store of the sync service: events, the outbox, links, draft-order keys, our own writes,
+and a tally of the webhooks refused unverified.
 
 Two databases, one implementation. :class:`SyncStore` holds every query, written once in a portable
 subset of SQL; :class:`SqliteStore` and :class:`PostgresStore` only connect and supply a few dialect hooks
@@ -65,6 +66,7 @@ __all__ = [
     "PruneReport",
     "SqliteStore",
     "SyncStore",
+    "UnverifiedTally",
     "is_postgres_url",
     "open_store",
     "postgres_types",
@@ -148,6 +150,24 @@ class PruneReport:
     own_writes: int
 
 
+@dataclass(frozen=True)
+class UnverifiedTally:
+    """Webhook deliveries refused unverified for one reason, as counted in the store since it was created.
+
+    Such deliveries are never stored as events (anyone can send them); only this tally grows, one row per
+    reason. See :meth:`SyncStore.count_unverified_webhook`.
+
+    Examples
+    --------
+    >>> UnverifiedTally(deliveries=3, first_at=1_000.0, last_at=1_060.0).deliveries
+    3
+    """
+
+    deliveries: int
+    first_at: float
+    last_at: float
+
+
 #: Each entry is one schema version (entry ``n - 1`` is version ``n``), applied in order, each inside one
 #: transaction, on SQLite and on PostgreSQL alike. Write them in the portable subset both accept:
 #:
@@ -223,6 +243,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE INDEX events_updated_at ON events (updated_at, key)",
         "CREATE INDEX outbox_event_key ON outbox (event_key)",
+    ),
+    # 5: webhook deliveries refused unverified (bad HMAC, body too large), counted per reason: one row per
+    # reason, whatever the traffic (:meth:`SyncStore.count_unverified_webhook`).
+    (
+        """CREATE TABLE unverified_webhooks (
+            reason TEXT PRIMARY KEY,
+            deliveries INTEGER NOT NULL,
+            first_at REAL NOT NULL,
+            last_at REAL NOT NULL
+        )""",
     ),
 )
 
@@ -531,6 +561,42 @@ class SyncStore(abc.ABC):
         """How many events currently stand at each outcome."""
         rows = self._query("SELECT outcome, COUNT(*) FROM events GROUP BY outcome")
         return {str(o): int(n) for o, n in rows}
+
+    # unverified webhooks -------------------------------------------------------------------------
+    def count_unverified_webhook(self, reason: str) -> None:
+        """Add one to the tally of webhook deliveries refused unverified for ``reason``.
+
+        The delivery itself is not stored: the table holds one row per reason, so no amount of forged
+        requests makes it grow.
+
+        Examples
+        --------
+        >>> store = SqliteStore(":memory:", clock=lambda: 1_000.0)
+        >>> store.count_unverified_webhook("bad_hmac"); store.count_unverified_webhook("bad_hmac")
+        >>> store.unverified_webhooks()
+        {'bad_hmac': UnverifiedTally(deliveries=2, first_at=1000.0, last_at=1000.0)}
+        >>> store.close()
+        """
+        now = self._clock()
+        with self._tx() as db:
+            # insert-if-absent then update: both in the portable subset, and safe against a concurrent
+            # first count (on Postgres the insert waits for the other one, then the update adds to it)
+            db.execute(
+                "INSERT INTO unverified_webhooks (reason, deliveries, first_at, last_at) VALUES (?, 0, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (reason, now, now),
+            )
+            db.execute(
+                "UPDATE unverified_webhooks SET deliveries = deliveries + 1, last_at = ? WHERE reason = ?",
+                (now, reason),
+            )
+
+    def unverified_webhooks(self) -> dict[str, UnverifiedTally]:
+        """The tally of webhook deliveries refused unverified, per reason (only reasons seen so far)."""
+        rows = self._query(
+            "SELECT reason, deliveries, first_at, last_at FROM unverified_webhooks ORDER BY reason"
+        )
+        return {str(r): UnverifiedTally(int(n), float(first), float(last)) for r, n, first, last in rows}
 
     # outbox --------------------------------------------------------------------------------------
     @staticmethod

@@ -87,6 +87,24 @@ def test_status_replay_and_reconcile(env: Env, tmp_path: Path) -> None:
     assert code == 0 and len(report["unlinked"]) == 1 and report["replay"]["completed"] == 1
 
 
+def test_status_shows_unverified_webhooks_counted_by_the_serving_process(env: Env, tmp_path: Path) -> None:
+    """The webhooks are answered by another process than ``identity-sync status``: the tally it shows is
+    the store's, while its own ``metrics`` (a process that answered nothing) stay at zero."""
+    config = write_config(env, tmp_path)
+    service = env.service()
+    for n in range(3):  # what a wrong webhook secret looks like: every real delivery fails the HMAC
+        service.handle_webhook(*webhook("customers/create", customer_payload(n), f"w-{n}", secret="old-secret"))
+    service.store.close()
+
+    code, out, _ = run("--config", str(config), "status")
+    status = json.loads(out)
+    assert code == 0 and status["events"] == {}
+    assert status["unverified_webhooks"] == {"bad_hmac": {"deliveries": 3, "first_at": env.clock.now,
+                                                          "last_at": env.clock.now}}
+    assert status["metrics"]["unverified_webhooks"] == {"bad_hmac": 0, "too_large": 0}
+    assert "rejected" not in status["metrics"]["outcomes"]
+
+
 def test_prune_prints_counts_and_refuses_fewer_than_three_days(env: Env, tmp_path: Path) -> None:
     config = write_config(env, tmp_path)
     service = env.service()
