@@ -58,7 +58,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -596,7 +596,9 @@ class SyncService:
         """The counters in Prometheus text format (queue depth read from the store)."""
         return self.metrics.prometheus(queue_depth=self.store.queue_depth())
 
-    def prune(self, older_than_days: float = 30, *, include_dead: bool = False) -> PruneReport:
+    def prune(
+        self, older_than_days: float = 30, *, include_dead: bool = False, vacuum: bool = False
+    ) -> PruneReport:
         """Delete events (with their outbox items) and own-write notes older than ``older_than_days``.
 
         What goes and what stays is :meth:`SyncStore.prune <identity.sync.SyncStore.prune>`'s rule, with
@@ -610,10 +612,20 @@ class SyncService:
         (3) days is refused. A voice order repeated after its event was pruned finds its draft order by
         its idempotency key (never pruned), and a webhook repeated that late finds its customer linked.
 
+        Deleted rows leave free space that new rows reuse, so the store stops growing but does not shrink.
+        With ``vacuum``, :meth:`SyncStore.vacuum <identity.sync.SyncStore.vacuum>` runs after the deletes
+        have committed: a SQLite file is rewritten without the free space (it holds the write lock while it
+        does: choose a quiet moment), and on Postgres the store's tables are vacuumed, which frees their
+        dead rows for reuse now but seldom shrinks them. ``reclaimed_bytes`` in the report says by how much
+        the database shrank (None without ``vacuum``).
+
         Raises
         ------
         ConfigurationError
             ``older_than_days`` is below :data:`MIN_RETENTION_DAYS` or not a finite number.
+        StoreError
+            The store failed; with ``vacuum``, possibly only the vacuum (the deletes stay, and the
+            ``sync.prune`` log line counts them).
 
         Examples
         --------
@@ -621,6 +633,8 @@ class SyncService:
 
             report = service.prune(30)                 # run daily, e.g. from cron: identity-sync prune
             print(report.events, report.outbox, report.own_writes)
+            report = service.prune(30, vacuum=True)    # now and then: identity-sync prune --vacuum
+            print(report.reclaimed_bytes)
         """
         if isinstance(older_than_days, bool) or not isinstance(older_than_days, int | float) or not (
             math.isfinite(older_than_days) and older_than_days >= MIN_RETENTION_DAYS
@@ -632,7 +646,12 @@ class SyncService:
         before = self._clock() - older_than_days * 86_400.0
         report = self.store.prune(before=before, include_dead=include_dead)
         log_event(logger, "sync.prune", older_than_days=older_than_days, include_dead=include_dead,
-                  **report.__dict__)
+                  events=report.events, outbox=report.outbox, own_writes=report.own_writes)
+        if vacuum:
+            started = time.perf_counter()
+            report = replace(report, reclaimed_bytes=self.store.vacuum())
+            log_event(logger, "sync.vacuum", reclaimed_bytes=report.reclaimed_bytes,
+                      seconds=round(time.perf_counter() - started, 3))
         return report
 
     # webhooks ------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ a voice order's idempotency key). Recording an event whose key exists returns th
 payload hash matches, and raises :class:`~identity.IdempotencyConflict` when it does not.
 
 Retention: nothing is deleted until :meth:`SyncStore.prune` is called (``SyncService.prune``, ``identity-sync
-prune``); links and draft-order keys never are.
+prune``); links and draft-order keys never are. Deleting leaves the space inside the database for new rows;
+:meth:`SyncStore.vacuum` gives it back (``identity-sync prune --vacuum``).
 
 Durability: with ``synchronous=NORMAL`` in WAL mode a committed SQLite transaction survives the process
 being killed (SIGKILL); it may be lost only if the operating system itself crashes. Pass
@@ -137,7 +138,11 @@ class OutboxItem:
 
 @dataclass(frozen=True)
 class PruneReport:
-    """What one :meth:`SyncStore.prune` deleted: rows per table.
+    """What one :meth:`SyncStore.prune` deleted: rows per table; and, after a :meth:`SyncStore.vacuum`
+    (``SyncService.prune(..., vacuum=True)``), how many bytes the database files shrank by.
+
+    ``reclaimed_bytes`` is None when no vacuum ran, or when it gives nothing back to the disk that can be
+    measured: an in-memory SQLite database, or Postgres (see :meth:`SyncStore.vacuum`).
 
     Examples
     --------
@@ -148,6 +153,7 @@ class PruneReport:
     events: int
     outbox: int
     own_writes: int
+    reclaimed_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +270,8 @@ NewItem = tuple[str, str, dict[str, Any]]  # (customer_key, action, payload)
 #: Rows :meth:`SyncStore.prune` deletes per transaction (per table), so that a large first prune never
 #: holds the write lock for long.
 PRUNE_BATCH = 5_000
+# The tables :meth:`SyncStore.prune` deletes from (and :meth:`SyncStore.vacuum` vacuums on Postgres).
+_PRUNED_TABLES = ("events", "outbox", "own_writes")
 # Keys per ``IN (...)`` list: under SQLite's oldest limit of 999 parameters.
 _IN_CHUNK = 300
 
@@ -388,6 +396,14 @@ class SyncStore(abc.ABC):
     @abc.abstractmethod
     def _describe(self) -> str:
         """What ``repr`` shows between the parentheses; never a secret."""
+
+    @abc.abstractmethod
+    def _vacuum(self) -> None:
+        """Run the database's VACUUM on the store, outside any transaction (the store's lock is held)."""
+
+    @abc.abstractmethod
+    def _stored_bytes(self) -> int | None:
+        """The size on disk of what :meth:`_vacuum` may shrink, in bytes; None when it is not measured."""
 
     # plumbing ------------------------------------------------------------------------------------
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
@@ -857,8 +873,8 @@ class SyncStore(abc.ABC):
         >>> store = SqliteStore(":memory:", clock=lambda: 100.0)
         >>> _ = store.record_event("w1", kind="webhook", topic=None, payload_hash="h", outcome=Outcome.LINKED,
         ...                        reason="ok")
-        >>> store.prune(before=50.0), store.prune(before=150.0)
-        (PruneReport(events=0, outbox=0, own_writes=0), PruneReport(events=1, outbox=0, own_writes=0))
+        >>> store.prune(before=50.0).events, store.prune(before=150.0).events
+        (0, 1)
         >>> store.close()
         """
         if batch_size < 1:
@@ -923,6 +939,44 @@ class SyncStore(abc.ABC):
                 break
             after = tuple(rows[-1])
         return PruneReport(events=events, outbox=outbox, own_writes=own_writes)
+
+    def vacuum(self) -> int | None:
+        """Give back the space that deleted rows left; return how many bytes the database shrank by.
+
+        - **SQLite**: ``VACUUM`` rewrites the file without its free pages, then a
+          ``wal_checkpoint(TRUNCATE)`` moves the result into the file and empties the WAL. The number is
+          the drop in size of the file and its ``-wal``, None for ``":memory:"``. It holds the write
+          lock throughout (other writers wait, and fail after the 30 s busy timeout), takes time in
+          proportion to the whole database and needs free disk space of up to twice its size. A
+          connection reading at that moment (another process) can keep the WAL from being emptied; the
+          number is then smaller, even negative, and the space comes back at a later checkpoint.
+        - **PostgreSQL**: a plain ``VACUUM (ANALYZE)`` of the tables :meth:`prune` deletes from
+          (``events``, ``outbox``, ``own_writes``): their dead rows become free space for new rows now
+          rather than when autovacuum comes round, and their statistics are fresh. It takes no lock that
+          stops reads or writes. It seldom makes the files smaller (only empty pages at their end go back
+          to the system; the free-space and visibility maps it writes may even add a few pages), so it
+          returns None: the space it frees is for the tables' new rows, not the disk's. ``VACUUM FULL``
+          would shrink them, but locks each table against every read and write while it copies it: not
+          done here.
+
+        Raises
+        ------
+        StoreError
+            The database refused (SQLite: the write lock was not free within the busy timeout; Postgres:
+            the server failed). Rows already deleted stay deleted.
+
+        Examples
+        --------
+        >>> store = SqliteStore(":memory:")
+        >>> store.vacuum() is None     # runs, but an in-memory database has no file to measure
+        True
+        >>> store.close()
+        """
+        with self._lock:
+            before = self._stored_bytes()
+            self._attempt(self._vacuum, "vacuum failed")
+            after = self._stored_bytes()
+        return None if before is None or after is None else before - after
 
 
 class SqliteStore(SyncStore):
@@ -999,6 +1053,16 @@ class SqliteStore(SyncStore):
 
     def _describe(self) -> str:
         return f"{self.path!r}"
+
+    def _vacuum(self) -> None:
+        # isolation_level=None: no transaction is open between the store's own, so VACUUM may run
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def _stored_bytes(self) -> int | None:
+        if self.path in ("", ":memory:"):
+            return None
+        return sum(Path(name).stat().st_size for name in (self.path, self.path + "-wal") if Path(name).exists())
 
 
 def is_postgres_url(target: str | Path) -> bool:
@@ -1133,6 +1197,16 @@ class PostgresStore(SyncStore):
 
     def _describe(self) -> str:
         return f"{self.url!r}" + (f", schema={self.schema!r}" if self.schema is not None else "")
+
+    def _vacuum(self) -> None:
+        # The connection is in autocommit mode and no transaction is open between the store's own: VACUUM
+        # cannot run inside one.
+        self._execute_raw(f"VACUUM (ANALYZE) {', '.join(_PRUNED_TABLES)}", ())
+
+    def _stored_bytes(self) -> int | None:
+        # Not measured: a plain VACUUM turns dead rows into free space inside the tables, which the sizes
+        # of their files do not show; the files may even grow by their free-space and visibility maps.
+        return None
 
 
 def open_store(target: str | Path, *, clock: Callable[[], float] = time.time) -> SyncStore:
