@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.splink_runner import (
-    SplinkResult,
+    BaselineResult,
     _read,
     choose_threshold,
     prepare_erp,
@@ -88,7 +88,7 @@ def _setup(data_dir: Path) -> _Setup:
 
 def run_recordlinkage(
     data_dir: Path, *, threshold: float | None = None, truth: pd.DataFrame | Path | None = None
-) -> SplinkResult:
+) -> BaselineResult:
     """Index, compare, classify (ECM) and cluster ``data_dir``; the same result shape as the Splink run.
 
     ``threshold`` is on the ECM match probability; ``None`` tunes it on ``truth`` (best pairwise F1)
@@ -137,7 +137,7 @@ def run_recordlinkage(
 
     left = features.index.get_level_values(0).to_numpy(dtype=object)
     right = features.index.get_level_values(1).to_numpy(dtype=object)
-    partial = SplinkResult(keys, left, right, probability, 0.0, np.zeros(0, np.int64))
+    partial = BaselineResult(keys, left, right, probability, 0.0, np.zeros(0, np.int64))
     if threshold is None:
         sweep = sorted({*_LOW_THRESHOLDS, *np.round(np.linspace(0.05, 0.95, 19), 4), 0.99, 0.999, 0.9999})
         threshold = choose_threshold(partial, truth, default=0.5, timings=timings, thresholds=sweep)
@@ -150,7 +150,7 @@ def run_recordlinkage(
     clusters = clusters_from_pairs(len(keys), a[keep], b[keep])
     timings["cluster"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start - timings.get("tune", 0.0)
-    return SplinkResult(
+    return BaselineResult(
         keys=keys,
         left=left,
         right=right,
@@ -158,7 +158,7 @@ def run_recordlinkage(
         threshold=float(threshold),
         clusters=clusters,
         timings={k: round(v, 3) for k, v in timings.items()},
-        splink_version=recordlinkage.__version__,
+        tool_version=recordlinkage.__version__,
     )
 
 

@@ -231,7 +231,7 @@ def run_baseline_measured(data_dir: Path, tool: str) -> dict[str, Any] | None:
         f"r = run(Path({str(data_dir)!r}), truth=truth)\n"
         "stop = time.monotonic()\n"
         "excluded += r.timings.get('tune', 0.0)\n"
-        "extra = {'timings': r.timings, 'threshold': r.threshold, 'version': r.splink_version, **evaluate(r, truth)}\n"
+        "extra = {'timings': r.timings, 'threshold': r.threshold, 'version': r.tool_version, **evaluate(r, truth)}\n"
         "code = 0"
     )
     report, _ = _measured(body, [tool])

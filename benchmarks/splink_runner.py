@@ -55,23 +55,39 @@ def _require_splink() -> None:
 
 
 @dataclass
-class SplinkResult:
-    """What one Splink run produced.
+class BaselineResult:
+    """What one baseline run produced: :func:`run_splink` or
+    :func:`benchmarks.recordlinkage_runner.run_recordlinkage`.
 
     Attributes
     ----------
     keys:
         Record keys ``source:source_id`` in input order (ERP rows, then Shopify rows).
     left, right, probability:
-        Predicted pairs (record keys) with Splink's match probability, for every pair scored at or
+        Predicted pairs (record keys) with the tool's match probability, for every pair scored at or
         above ``predict_threshold``.
     threshold:
         Match-probability threshold used for ``clusters``.
     clusters:
-        Cluster id per record (aligned with ``keys``), from Splink's own clustering at ``threshold``.
+        Cluster id per record (aligned with ``keys``), from the pairs at or above ``threshold``
+        (Splink's own clustering; connected components for recordlinkage).
     timings:
-        Seconds per stage: ``prepare`` (reading and mapping the files), ``train_lambda``,
-        ``train_u``, ``train_em``, ``predict``, ``cluster``, ``total``.
+        Seconds per stage, ``prepare`` (reading and mapping the files) and ``total`` in both; then
+        Splink's ``train_lambda``, ``train_u``, ``train_em``, ``predict``, ``cluster``, or
+        recordlinkage's ``index``, ``compare``, ``classify``, ``cluster``; ``tune`` when the
+        threshold was tuned on the truth (not part of ``total``).
+    tool_version:
+        Version of the tool that ran (``splink.__version__`` or ``recordlinkage.__version__``).
+    predict_threshold:
+        Lowest probability kept in ``probability`` (0 when the tool returns every candidate pair).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> keys = np.array(["erp:1", "shopify:7", "erp:2"], dtype=object)
+    >>> r = BaselineResult(keys, keys[[0]], keys[[1]], np.array([0.98]), 0.9, np.array([0, 0, 1]))
+    >>> [int(i[0]) for i in r.pair_indices()]
+    [0, 1]
     """
 
     keys: npt.NDArray[np.object_]
@@ -81,7 +97,7 @@ class SplinkResult:
     threshold: float
     clusters: npt.NDArray[np.int64]
     timings: dict[str, float] = field(default_factory=dict)
-    splink_version: str = ""
+    tool_version: str = ""
     predict_threshold: float = 0.0
 
     def pair_indices(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -338,7 +354,7 @@ def run_splink(
     predict_threshold: float = 0.01,
     u_max_pairs: float = 5e6,
     seed: int = 1,
-) -> SplinkResult:
+) -> BaselineResult:
     """Run Splink on ``data_dir/erp.csv`` + ``data_dir/shopify.csv``, or on a FEBRL set.
 
     Parameters
@@ -391,7 +407,7 @@ def run_splink(
     prob = pred["match_probability"].to_numpy(dtype=np.float64)
 
     if threshold is None:
-        partial = SplinkResult(keys, left, right, prob, 0.0, np.zeros(0, np.int64))
+        partial = BaselineResult(keys, left, right, prob, 0.0, np.zeros(0, np.int64))
         threshold = choose_threshold(partial, truth, default=0.9, timings=timings)
 
     t0 = time.perf_counter()
@@ -404,7 +420,7 @@ def run_splink(
     cluster_of = pd.Series(clustered["cluster_id"].to_numpy(), index=clustered["unique_id"].to_numpy())
     labels_raw = cluster_of.reindex(keys).to_numpy()
     clusters = pd.factorize(pd.Series(labels_raw, dtype=object))[0].astype(np.int64)
-    return SplinkResult(
+    return BaselineResult(
         keys=keys,
         left=left,
         right=right,
@@ -412,7 +428,7 @@ def run_splink(
         threshold=float(threshold),
         clusters=clusters,
         timings={k: round(v, 3) for k, v in timings.items()},
-        splink_version=splink.__version__,
+        tool_version=splink.__version__,
         predict_threshold=predict_threshold,
     )
 
@@ -443,7 +459,7 @@ class Tuned:
 
 
 def tune_threshold(
-    result: SplinkResult,
+    result: BaselineResult,
     true_labels: npt.NDArray[np.int64],
     thresholds: Sequence[float] | None = None,
 ) -> Tuned:
@@ -483,7 +499,7 @@ def tune_threshold(
 
 
 def choose_threshold(
-    partial: SplinkResult,
+    partial: BaselineResult,
     truth: pd.DataFrame | Path | None,
     *,
     default: float,
@@ -503,7 +519,7 @@ def choose_threshold(
     return threshold
 
 
-def evaluate(result: SplinkResult, truth: pd.DataFrame) -> dict[str, float]:
+def evaluate(result: BaselineResult, truth: pd.DataFrame) -> dict[str, float]:
     """Pairwise and B-cubed scores of ``result.clusters`` against the truth."""
     labels = truth_labels(result.keys, truth)
     pw = pairwise_scores(result.clusters, labels)
@@ -518,7 +534,7 @@ def evaluate(result: SplinkResult, truth: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def runner_main(argv: Sequence[str] | None, tool: str, run: Callable[..., SplinkResult]) -> int:
+def runner_main(argv: Sequence[str] | None, tool: str, run: Callable[..., BaselineResult]) -> int:
     """``python -m benchmarks.<tool>_runner DIR [--threshold T]``: run, tune on DIR/truth.csv, report."""
     parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{tool}_runner")
     parser.add_argument("data_dir", type=Path)
@@ -527,7 +543,7 @@ def runner_main(argv: Sequence[str] | None, tool: str, run: Callable[..., Splink
     truth_path = args.data_dir / "truth.csv"
     truth = _read(truth_path) if truth_path.exists() else None
     result = run(args.data_dir, threshold=args.threshold, truth=truth)
-    print(f"{tool} {result.splink_version}: {len(result.keys)} records, {len(result.left)} scored pairs")
+    print(f"{tool} {result.tool_version}: {len(result.keys)} records, {len(result.left)} scored pairs")
     print("timings (s): " + ", ".join(f"{k}={v:.2f}" for k, v in result.timings.items()))
     print(f"threshold {result.threshold}")
     if truth is not None:

@@ -17,6 +17,7 @@ from identity.sync.store import (
     PruneReport,
     SqliteStore,
     SyncStore,
+    UnverifiedTally,
     open_store,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "SyncMetrics",
     "SyncService",
     "SyncStore",
+    "UnverifiedTally",
     "VoiceOrder",
     "draft_order_tag",
     "open_store",

@@ -3,7 +3,7 @@
 Exit codes: 0 success, 1 work left (``replay`` with items still queued), 2 bad config or options (such as
 ``prune --days`` below 3) or a failure of the store or a remote system (one line on stderr). Output is
 JSON on stdout (``status --prometheus`` prints the Prometheus text format instead); ``prune`` prints
-only counts of deleted rows, never personal data.
+only counts of deleted rows (and, with ``--vacuum``, the bytes the database shrank by), never personal data.
 
 The config file is TOML; credentials are never in it, only the names of environment variables::
 
@@ -74,7 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", required=True, metavar="FILE", help="TOML config file (see docs/sync.md)")
     sub = p.add_subparsers(dest="command", required=True)
-    status = sub.add_parser("status", help="outcome counts, queue depth, circuit states, counters (JSON)")
+    status = sub.add_parser(
+        "status",
+        help="outcome counts, unverified webhooks (bad HMAC, too large: not stored), queue depth, circuit"
+        " states, this process's counters (JSON)",
+    )
     status.add_argument("--prometheus", action="store_true", help="print Prometheus text format instead")
     replay = sub.add_parser("replay", help="run every due outbox item, in order per customer")
     replay.add_argument("--limit", type=int, default=None, help="attempt at most this many items")
@@ -86,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep this many days (default 30, at least 3: Shopify redelivers for 48 hours)")
     prune.add_argument("--include-dead", action="store_true",
                        help="delete old dead-lettered events too (kept by default: someone must look at them)")
+    prune.add_argument("--vacuum", action="store_true",
+                       help="then give the space back: VACUUM the SQLite file (holds the write lock while it"
+                       " rewrites the file; needs free disk up to twice its size) or the store's tables on"
+                       " Postgres (frees dead rows for reuse, seldom shrinks); prints reclaimed_bytes")
     return p
 
 
@@ -187,7 +195,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
                 out.write(json.dumps(asdict(report), sort_keys=True) + "\n")
                 return 1 if report.remaining else 0
             if args.command == "prune":
-                pruned = service.prune(args.days, include_dead=args.include_dead)
+                pruned = service.prune(args.days, include_dead=args.include_dead, vacuum=args.vacuum)
                 out.write(json.dumps(asdict(pruned), sort_keys=True) + "\n")
                 return 0
             rec = service.reconcile(run_id=args.run_id, repair=not args.report_only)

@@ -11,10 +11,13 @@ from typing import Any
 
 from identity._privacy import mask_email, mask_phone, mask_text
 
-__all__ = ["LATENCY_BUCKETS", "SyncMetrics", "log_event", "masked"]
+__all__ = ["LATENCY_BUCKETS", "UNVERIFIED_REASONS", "SyncMetrics", "log_event", "masked"]
 
 #: Upper bounds (seconds) of the latency histogram buckets.
 LATENCY_BUCKETS: tuple[float, ...] = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+#: Why a webhook delivery was not verified (and so not stored): ``bad_hmac`` (the signature is missing or
+#: matches none of the webhook secrets) or ``too_large`` (the body is over the limit, refused unchecked).
+UNVERIFIED_REASONS: tuple[str, ...] = ("bad_hmac", "too_large")
 _MASKERS = {"email": mask_email, "phone": mask_phone, "first_name": mask_text, "last_name": mask_text,
             "name": mask_text}
 
@@ -45,15 +48,26 @@ def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **f
 
 
 class SyncMetrics:
-    """Thread-safe counters: outcomes, duplicates, retries, dead letters, and per-event latency.
+    """Thread-safe counters: outcomes, unverified webhooks, duplicates, retries, dead letters, latency.
+
+    The counters are those of this process since it started (a Prometheus scrape of the process that
+    handles the webhooks sees them); what the store keeps is in ``SyncService.status()``.
+
+    - ``outcomes`` counts stored events reaching each outcome: once when an event is first answered and
+      once per later transition (a ``queued`` event replayed to ``linked`` counts in both). Verified
+      webhooks that cannot be used and invalid voice orders are stored, and count under ``rejected``.
+    - ``unverified_webhooks`` counts, per reason in :data:`UNVERIFIED_REASONS`, every webhook delivery not
+      shown to come from Shopify. Those are answered ``rejected`` but never stored, and are *not* in
+      ``outcomes``: a steady ``bad_hmac`` count is spam, or a webhook secret that does not match the app's.
+    - ``duplicates`` counts deliveries answered from the store (a redelivery, a repeated voice order).
 
     Examples
     --------
     >>> m = SyncMetrics()
-    >>> m.outcome("linked"); m.observe(0.004)
+    >>> m.outcome("linked"); m.unverified_webhook("bad_hmac"); m.observe(0.004)
     >>> snap = m.snapshot(queue_depth=3)
-    >>> snap["outcomes"], snap["queue_depth"], snap["events"]
-    ({'linked': 1}, 3, 1)
+    >>> snap["outcomes"], snap["unverified_webhooks"], snap["queue_depth"], snap["events"]
+    ({'linked': 1}, {'bad_hmac': 1, 'too_large': 0}, 3, 1)
     >>> "identity_sync_outcomes_total{outcome=\\"linked\\"} 1" in m.prometheus(queue_depth=3)
     True
     """
@@ -61,6 +75,7 @@ class SyncMetrics:
     def __init__(self, *, reservoir: int = 100_000) -> None:
         self._lock = threading.Lock()
         self.outcomes: Counter[str] = Counter()
+        self.unverified: Counter[str] = Counter({reason: 0 for reason in UNVERIFIED_REASONS})
         self.duplicates = 0
         self.retries = 0
         self.dead_letters = 0
@@ -73,6 +88,11 @@ class SyncMetrics:
         """Count events reaching ``outcome`` (first answers and later transitions)."""
         with self._lock:
             self.outcomes[outcome] += n
+
+    def unverified_webhook(self, reason: str) -> None:
+        """Count a webhook delivery refused unverified (``reason`` one of :data:`UNVERIFIED_REASONS`)."""
+        with self._lock:
+            self.unverified[reason] += 1
 
     def duplicate(self) -> None:
         """Count a delivery answered from the store."""
@@ -112,6 +132,7 @@ class SyncMetrics:
             recent = list(self._latencies)
             return {
                 "outcomes": dict(self.outcomes),
+                "unverified_webhooks": dict(self.unverified),
                 "duplicates": self.duplicates,
                 "retries": self.retries,
                 "dead_letters": self.dead_letters,
@@ -133,6 +154,14 @@ class SyncMetrics:
             ]
             lines += [
                 f'identity_sync_outcomes_total{{outcome="{o}"}} {n}' for o, n in sorted(self.outcomes.items())
+            ]
+            lines += [
+                "# HELP identity_sync_unverified_webhooks_total Webhook deliveries refused unverified (not stored).",
+                "# TYPE identity_sync_unverified_webhooks_total counter",
+            ]
+            lines += [
+                f'identity_sync_unverified_webhooks_total{{reason="{r}"}} {n}'
+                for r, n in sorted(self.unverified.items())
             ]
             for name, value, text in (
                 ("duplicates", self.duplicates, "Deliveries answered from the store."),

@@ -4,7 +4,8 @@ Every event is first made durable, then worked on:
 
 1. The event is verified and parsed. Anything unusable ends ``rejected`` with the reason. A webhook not
    shown to come from Shopify (its HMAC does not verify, or its body is too large to check) is answered
-   ``rejected`` but never stored: anyone can send those, and they must not grow the store.
+   ``rejected`` but never stored: anyone can send those, and they must not grow the store. They are only
+   counted, apart from the outcomes (``unverified_webhooks`` in :meth:`SyncService.status`).
 2. In one transaction the event is stored under its key (``webhook:<X-Shopify-Webhook-Id>``, or
    ``voice:<idempotency key>``) with outcome ``queued``, together with its work item(s) in the outbox.
    A key seen before returns the stored event and does nothing else (no second write).
@@ -37,8 +38,9 @@ Outcomes
 ``queued``
     A system is down or failing; the work waits in the outbox and will be replayed.
 ``rejected``
-    Bad signature, malformed or oversized body, unknown topic, missing webhook id; with the reason. Only
-    the ones whose signature verified are stored (see step 1).
+    Bad signature, malformed or oversized body, unknown topic, missing webhook id, no customer in the
+    payload, invalid voice order; with the reason. Only the ones whose signature verified (and voice
+    orders) are stored and counted as outcomes; the others are counted as unverified webhooks (step 1).
 ``dead_lettered``
     Given up on after ``max_attempts`` or a non-retryable error; with the reason.
 """
@@ -56,7 +58,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -83,7 +85,7 @@ from identity.adapters.webhooks import (
     webhook_secret_keys,
 )
 from identity.sync._erp import CONTACT_FIELDS, contact_changes, create_partner, partner_body, partner_code
-from identity.sync.metrics import SyncMetrics, log_event
+from identity.sync.metrics import UNVERIFIED_REASONS, SyncMetrics, log_event
 from identity.sync.store import EventRecord, NewItem, OutboxItem, Outcome, PruneReport, SyncStore
 
 __all__ = [
@@ -422,8 +424,10 @@ class SyncService:
 
         A delivery whose HMAC does not verify, or whose body exceeds ``max_body_bytes`` (refused before
         the HMAC is computed), is not stored: the event returned (outcome ``rejected``, ``detail``
-        ``{"verified": False}``) exists only in the answer, the metrics and the log. Answer such a
-        request 401 if you like; Shopify itself never sends one.
+        ``{"verified": False}``) exists only in the answer and the log, and is counted under
+        ``unverified_webhooks`` (reason ``bad_hmac`` or ``too_large``; in the metrics, and in a tally in
+        the store of one row per reason), not under the ``rejected`` outcome. Answer such a request 401 if
+        you like; Shopify itself never sends one.
 
         Raises
         ------
@@ -567,10 +571,20 @@ class SyncService:
             log_event(logger, "reconcile.already_queued", key=key)
 
     def status(self) -> dict[str, Any]:
-        """Outcome counts in the store, queue depth, circuit states and the in-process counters."""
+        """Outcome counts in the store, queue depth, circuit states and the in-process counters.
+
+        - ``events``: how many stored events stand at each outcome now.
+        - ``unverified_webhooks``: per reason (``bad_hmac``, ``too_large``), the webhook deliveries refused
+          unverified and not stored, as tallied in the store by every process sharing it: ``deliveries``,
+          ``first_at`` and ``last_at`` (epoch seconds). Reasons never seen are absent.
+        - ``metrics``: the counters of this process since it started (:class:`SyncMetrics`).
+        """
         depth = self.store.queue_depth()
         return {
             "events": self.store.outcome_counts(),
+            "unverified_webhooks": {
+                reason: asdict(tally) for reason, tally in self.store.unverified_webhooks().items()
+            },
             "queue_depth": depth,
             "erp": self.sap.breaker.state,
             "shopify": self.shopify.breaker.state,
@@ -582,7 +596,9 @@ class SyncService:
         """The counters in Prometheus text format (queue depth read from the store)."""
         return self.metrics.prometheus(queue_depth=self.store.queue_depth())
 
-    def prune(self, older_than_days: float = 30, *, include_dead: bool = False) -> PruneReport:
+    def prune(
+        self, older_than_days: float = 30, *, include_dead: bool = False, vacuum: bool = False
+    ) -> PruneReport:
         """Delete events (with their outbox items) and own-write notes older than ``older_than_days``.
 
         What goes and what stays is :meth:`SyncStore.prune <identity.sync.SyncStore.prune>`'s rule, with
@@ -596,10 +612,20 @@ class SyncService:
         (3) days is refused. A voice order repeated after its event was pruned finds its draft order by
         its idempotency key (never pruned), and a webhook repeated that late finds its customer linked.
 
+        Deleted rows leave free space that new rows reuse, so the store stops growing but does not shrink.
+        With ``vacuum``, :meth:`SyncStore.vacuum <identity.sync.SyncStore.vacuum>` runs after the deletes
+        have committed: a SQLite file is rewritten without the free space (it holds the write lock while it
+        does: choose a quiet moment), and on Postgres the store's tables are vacuumed, which frees their
+        dead rows for reuse now but seldom shrinks them. ``reclaimed_bytes`` in the report says by how much
+        the database shrank (None without ``vacuum``).
+
         Raises
         ------
         ConfigurationError
             ``older_than_days`` is below :data:`MIN_RETENTION_DAYS` or not a finite number.
+        StoreError
+            The store failed; with ``vacuum``, possibly only the vacuum (the deletes stay, and the
+            ``sync.prune`` log line counts them).
 
         Examples
         --------
@@ -607,6 +633,8 @@ class SyncService:
 
             report = service.prune(30)                 # run daily, e.g. from cron: identity-sync prune
             print(report.events, report.outbox, report.own_writes)
+            report = service.prune(30, vacuum=True)    # now and then: identity-sync prune --vacuum
+            print(report.reclaimed_bytes)
         """
         if isinstance(older_than_days, bool) or not isinstance(older_than_days, int | float) or not (
             math.isfinite(older_than_days) and older_than_days >= MIN_RETENTION_DAYS
@@ -618,26 +646,38 @@ class SyncService:
         before = self._clock() - older_than_days * 86_400.0
         report = self.store.prune(before=before, include_dead=include_dead)
         log_event(logger, "sync.prune", older_than_days=older_than_days, include_dead=include_dead,
-                  **report.__dict__)
+                  events=report.events, outbox=report.outbox, own_writes=report.own_writes)
+        if vacuum:
+            started = time.perf_counter()
+            report = replace(report, reclaimed_bytes=self.store.vacuum())
+            log_event(logger, "sync.vacuum", reclaimed_bytes=report.reclaimed_bytes,
+                      seconds=round(time.perf_counter() - started, 3))
         return report
 
     # webhooks ------------------------------------------------------------------------------------
-    def _refuse(self, key: str, topic: str | None, reason: str) -> EventRecord:
+    def _refuse(self, key: str, topic: str | None, reason: str, *, unverified: str) -> EventRecord:
         """Answer a delivery not shown to come from Shopify (bad HMAC, or refused before checking it):
-        counted and logged, but not stored, so that nobody can grow the store by sending requests."""
+        counted under ``unverified`` (one of :data:`UNVERIFIED_REASONS`) and logged, but not stored as an
+        event, so that nobody can grow the store by sending requests (the store's tally is one row per
+        reason)."""
+        assert unverified in UNVERIFIED_REASONS
         now = self._clock()
-        self.metrics.outcome(Outcome.REJECTED)
+        self.metrics.unverified_webhook(unverified)
         log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason,
                   stored=False)
+        self.store.count_unverified_webhook(unverified)
         return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
                            created_at=now, updated_at=now)
 
     def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
+        """Store a verified delivery that cannot be used as a ``rejected`` event (once per body)."""
         event, is_new = self.store.record_event(
             key, kind="webhook", topic=topic, payload_hash=body_hash, outcome=Outcome.REJECTED, reason=reason
         )
         if is_new:
             self.metrics.outcome(Outcome.REJECTED)
+        else:
+            self.metrics.duplicate()
         log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason)
         return event
 
@@ -647,7 +687,8 @@ class SyncService:
         topic = lowered.get("x-shopify-topic")
         if len(raw_body) > self.max_body_bytes:  # refused before hashing (and before the HMAC check)
             key = "rejected:" + _hash(f"{webhook_id or ''}|{len(raw_body)}".encode())
-            return self._refuse(key, topic, f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}")
+            return self._refuse(key, topic, f"body of {len(raw_body)} bytes exceeds {self.max_body_bytes}",
+                                unverified="too_large")
         body_hash = _hash(bytes(raw_body))
         reject_key = f"rejected:{_hash((webhook_id or '').encode() + b'|' + body_hash.encode())}"
         try:
@@ -659,7 +700,7 @@ class SyncService:
                 max_bytes=self.max_body_bytes,
             )
         except InvalidWebhookError:
-            return self._refuse(reject_key, topic, "invalid HMAC signature")
+            return self._refuse(reject_key, topic, "invalid HMAC signature", unverified="bad_hmac")
         except RemoteValidationError as exc:
             # verified (only an oversized body is refused before the HMAC, see above): Shopify sent it
             reason = {"malformed": "body is not a JSON object"}.get(exc.code or "", str(exc))
@@ -729,6 +770,8 @@ class SyncService:
                 )
                 if is_new:
                     self.metrics.outcome(Outcome.REJECTED)
+                else:
+                    self.metrics.duplicate()
                 return event
         payload = order.model_dump(mode="json")
         key = f"voice:{order.idempotency_key}"

@@ -1,4 +1,5 @@
-"""The durable store of the sync service: events, the outbox, links, draft-order keys, our own writes.
+"""The durable store of the sync service: events, the outbox, links, draft-order keys, our own writes,
+and a tally of the webhooks refused unverified.
 
 Two databases, one implementation. :class:`SyncStore` holds every query, written once in a portable
 subset of SQL; :class:`SqliteStore` and :class:`PostgresStore` only connect and supply a few dialect hooks
@@ -21,7 +22,8 @@ a voice order's idempotency key). Recording an event whose key exists returns th
 payload hash matches, and raises :class:`~identity.IdempotencyConflict` when it does not.
 
 Retention: nothing is deleted until :meth:`SyncStore.prune` is called (``SyncService.prune``, ``identity-sync
-prune``); links and draft-order keys never are.
+prune``); links and draft-order keys never are. Deleting leaves the space inside the database for new rows;
+:meth:`SyncStore.vacuum` gives it back (``identity-sync prune --vacuum``).
 
 Durability: with ``synchronous=NORMAL`` in WAL mode a committed SQLite transaction survives the process
 being killed (SIGKILL); it may be lost only if the operating system itself crashes. Pass
@@ -65,6 +67,7 @@ __all__ = [
     "PruneReport",
     "SqliteStore",
     "SyncStore",
+    "UnverifiedTally",
     "is_postgres_url",
     "open_store",
     "postgres_types",
@@ -135,7 +138,11 @@ class OutboxItem:
 
 @dataclass(frozen=True)
 class PruneReport:
-    """What one :meth:`SyncStore.prune` deleted: rows per table.
+    """What one :meth:`SyncStore.prune` deleted: rows per table; and, after a :meth:`SyncStore.vacuum`
+    (``SyncService.prune(..., vacuum=True)``), how many bytes the database files shrank by.
+
+    ``reclaimed_bytes`` is None when no vacuum ran, or when it gives nothing back to the disk that can be
+    measured: an in-memory SQLite database, or Postgres (see :meth:`SyncStore.vacuum`).
 
     Examples
     --------
@@ -146,6 +153,25 @@ class PruneReport:
     events: int
     outbox: int
     own_writes: int
+    reclaimed_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class UnverifiedTally:
+    """Webhook deliveries refused unverified for one reason, as counted in the store since it was created.
+
+    Such deliveries are never stored as events (anyone can send them); only this tally grows, one row per
+    reason. See :meth:`SyncStore.count_unverified_webhook`.
+
+    Examples
+    --------
+    >>> UnverifiedTally(deliveries=3, first_at=1_000.0, last_at=1_060.0).deliveries
+    3
+    """
+
+    deliveries: int
+    first_at: float
+    last_at: float
 
 
 #: Each entry is one schema version (entry ``n - 1`` is version ``n``), applied in order, each inside one
@@ -224,6 +250,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_updated_at ON events (updated_at, key)",
         "CREATE INDEX outbox_event_key ON outbox (event_key)",
     ),
+    # 5: webhook deliveries refused unverified (bad HMAC, body too large), counted per reason: one row per
+    # reason, whatever the traffic (:meth:`SyncStore.count_unverified_webhook`).
+    (
+        """CREATE TABLE unverified_webhooks (
+            reason TEXT PRIMARY KEY,
+            deliveries INTEGER NOT NULL,
+            first_at REAL NOT NULL,
+            last_at REAL NOT NULL
+        )""",
+    ),
 )
 
 #: The schema version a store is at once its constructor has returned.
@@ -234,6 +270,8 @@ NewItem = tuple[str, str, dict[str, Any]]  # (customer_key, action, payload)
 #: Rows :meth:`SyncStore.prune` deletes per transaction (per table), so that a large first prune never
 #: holds the write lock for long.
 PRUNE_BATCH = 5_000
+# The tables :meth:`SyncStore.prune` deletes from (and :meth:`SyncStore.vacuum` vacuums on Postgres).
+_PRUNED_TABLES = ("events", "outbox", "own_writes")
 # Keys per ``IN (...)`` list: under SQLite's oldest limit of 999 parameters.
 _IN_CHUNK = 300
 
@@ -358,6 +396,14 @@ class SyncStore(abc.ABC):
     @abc.abstractmethod
     def _describe(self) -> str:
         """What ``repr`` shows between the parentheses; never a secret."""
+
+    @abc.abstractmethod
+    def _vacuum(self) -> None:
+        """Run the database's VACUUM on the store, outside any transaction (the store's lock is held)."""
+
+    @abc.abstractmethod
+    def _stored_bytes(self) -> int | None:
+        """The size on disk of what :meth:`_vacuum` may shrink, in bytes; None when it is not measured."""
 
     # plumbing ------------------------------------------------------------------------------------
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
@@ -531,6 +577,42 @@ class SyncStore(abc.ABC):
         """How many events currently stand at each outcome."""
         rows = self._query("SELECT outcome, COUNT(*) FROM events GROUP BY outcome")
         return {str(o): int(n) for o, n in rows}
+
+    # unverified webhooks -------------------------------------------------------------------------
+    def count_unverified_webhook(self, reason: str) -> None:
+        """Add one to the tally of webhook deliveries refused unverified for ``reason``.
+
+        The delivery itself is not stored: the table holds one row per reason, so no amount of forged
+        requests makes it grow.
+
+        Examples
+        --------
+        >>> store = SqliteStore(":memory:", clock=lambda: 1_000.0)
+        >>> store.count_unverified_webhook("bad_hmac"); store.count_unverified_webhook("bad_hmac")
+        >>> store.unverified_webhooks()
+        {'bad_hmac': UnverifiedTally(deliveries=2, first_at=1000.0, last_at=1000.0)}
+        >>> store.close()
+        """
+        now = self._clock()
+        with self._tx() as db:
+            # insert-if-absent then update: both in the portable subset, and safe against a concurrent
+            # first count (on Postgres the insert waits for the other one, then the update adds to it)
+            db.execute(
+                "INSERT INTO unverified_webhooks (reason, deliveries, first_at, last_at) VALUES (?, 0, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (reason, now, now),
+            )
+            db.execute(
+                "UPDATE unverified_webhooks SET deliveries = deliveries + 1, last_at = ? WHERE reason = ?",
+                (now, reason),
+            )
+
+    def unverified_webhooks(self) -> dict[str, UnverifiedTally]:
+        """The tally of webhook deliveries refused unverified, per reason (only reasons seen so far)."""
+        rows = self._query(
+            "SELECT reason, deliveries, first_at, last_at FROM unverified_webhooks ORDER BY reason"
+        )
+        return {str(r): UnverifiedTally(int(n), float(first), float(last)) for r, n, first, last in rows}
 
     # outbox --------------------------------------------------------------------------------------
     @staticmethod
@@ -791,8 +873,8 @@ class SyncStore(abc.ABC):
         >>> store = SqliteStore(":memory:", clock=lambda: 100.0)
         >>> _ = store.record_event("w1", kind="webhook", topic=None, payload_hash="h", outcome=Outcome.LINKED,
         ...                        reason="ok")
-        >>> store.prune(before=50.0), store.prune(before=150.0)
-        (PruneReport(events=0, outbox=0, own_writes=0), PruneReport(events=1, outbox=0, own_writes=0))
+        >>> store.prune(before=50.0).events, store.prune(before=150.0).events
+        (0, 1)
         >>> store.close()
         """
         if batch_size < 1:
@@ -857,6 +939,44 @@ class SyncStore(abc.ABC):
                 break
             after = tuple(rows[-1])
         return PruneReport(events=events, outbox=outbox, own_writes=own_writes)
+
+    def vacuum(self) -> int | None:
+        """Give back the space that deleted rows left; return how many bytes the database shrank by.
+
+        - **SQLite**: ``VACUUM`` rewrites the file without its free pages, then a
+          ``wal_checkpoint(TRUNCATE)`` moves the result into the file and empties the WAL. The number is
+          the drop in size of the file and its ``-wal``, None for ``":memory:"``. It holds the write
+          lock throughout (other writers wait, and fail after the 30 s busy timeout), takes time in
+          proportion to the whole database and needs free disk space of up to twice its size. A
+          connection reading at that moment (another process) can keep the WAL from being emptied; the
+          number is then smaller, even negative, and the space comes back at a later checkpoint.
+        - **PostgreSQL**: a plain ``VACUUM (ANALYZE)`` of the tables :meth:`prune` deletes from
+          (``events``, ``outbox``, ``own_writes``): their dead rows become free space for new rows now
+          rather than when autovacuum comes round, and their statistics are fresh. It takes no lock that
+          stops reads or writes. It seldom makes the files smaller (only empty pages at their end go back
+          to the system; the free-space and visibility maps it writes may even add a few pages), so it
+          returns None: the space it frees is for the tables' new rows, not the disk's. ``VACUUM FULL``
+          would shrink them, but locks each table against every read and write while it copies it: not
+          done here.
+
+        Raises
+        ------
+        StoreError
+            The database refused (SQLite: the write lock was not free within the busy timeout; Postgres:
+            the server failed). Rows already deleted stay deleted.
+
+        Examples
+        --------
+        >>> store = SqliteStore(":memory:")
+        >>> store.vacuum() is None     # runs, but an in-memory database has no file to measure
+        True
+        >>> store.close()
+        """
+        with self._lock:
+            before = self._stored_bytes()
+            self._attempt(self._vacuum, "vacuum failed")
+            after = self._stored_bytes()
+        return None if before is None or after is None else before - after
 
 
 class SqliteStore(SyncStore):
@@ -933,6 +1053,16 @@ class SqliteStore(SyncStore):
 
     def _describe(self) -> str:
         return f"{self.path!r}"
+
+    def _vacuum(self) -> None:
+        # isolation_level=None: no transaction is open between the store's own, so VACUUM may run
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def _stored_bytes(self) -> int | None:
+        if self.path in ("", ":memory:"):
+            return None
+        return sum(Path(name).stat().st_size for name in (self.path, self.path + "-wal") if Path(name).exists())
 
 
 def is_postgres_url(target: str | Path) -> bool:
@@ -1067,6 +1197,16 @@ class PostgresStore(SyncStore):
 
     def _describe(self) -> str:
         return f"{self.url!r}" + (f", schema={self.schema!r}" if self.schema is not None else "")
+
+    def _vacuum(self) -> None:
+        # The connection is in autocommit mode and no transaction is open between the store's own: VACUUM
+        # cannot run inside one.
+        self._execute_raw(f"VACUUM (ANALYZE) {', '.join(_PRUNED_TABLES)}", ())
+
+    def _stored_bytes(self) -> int | None:
+        # Not measured: a plain VACUUM turns dead rows into free space inside the tables, which the sizes
+        # of their files do not show; the files may even grow by their free-space and visibility maps.
+        return None
 
 
 def open_store(target: str | Path, *, clock: Callable[[], float] = time.time) -> SyncStore:

@@ -1,11 +1,18 @@
-"""The Splink baseline's user-level preparation (no Splink needed)."""
+"""The Splink baseline's user-level preparation and the result type both baselines share (no Splink needed)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.splink_runner import parse_card_name, prepare_shopify
+from benchmarks.splink_runner import (
+    BaselineResult,
+    choose_threshold,
+    evaluate,
+    parse_card_name,
+    prepare_shopify,
+)
 
 
 def test_shopify_surname_drops_a_generational_suffix_like_the_erp_card() -> None:
@@ -59,3 +66,18 @@ def test_febrl_dates_of_birth_reach_splinks_date_difference_levels() -> None:
     difference_levels = [sql for sql in levels if "EPOCH" in sql]
     assert difference_levels and all("'%Y-%m-%d'" in sql for sql in difference_levels)
     assert all("'%Y%m%d'" not in sql for sql in levels)
+
+
+def test_a_baseline_result_is_tuned_and_scored_whichever_tool_made_it() -> None:
+    """Both runners return a :class:`BaselineResult`; the threshold choice and the scores read only it."""
+    keys = np.array(["erp:1", "shopify:1", "erp:2", "shopify:2"], dtype=object)
+    truth = pd.DataFrame({"source": ["erp", "shopify", "erp", "shopify"], "source_id": ["1", "1", "2", "2"],
+                          "person_id": [1, 1, 2, 3]})
+    # the true pair scores 0.95, a false one 0.4: any threshold above 0.4 and at most 0.95 is perfect
+    partial = BaselineResult(keys, keys[[0, 2]], keys[[1, 3]], np.array([0.95, 0.4]), 0.0, np.zeros(0, np.int64))
+    timings: dict[str, float] = {}
+    threshold = choose_threshold(partial, truth, default=0.5, timings=timings, thresholds=[0.3, 0.9])
+    assert threshold == 0.9 and "tune" in timings
+    assert choose_threshold(partial, None, default=0.5, timings={}) == 0.5
+    done = BaselineResult(keys, partial.left, partial.right, partial.probability, threshold, np.array([0, 0, 1, 2]))
+    assert evaluate(done, truth)["pairwise_f1"] == 1.0

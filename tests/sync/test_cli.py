@@ -87,6 +87,24 @@ def test_status_replay_and_reconcile(env: Env, tmp_path: Path) -> None:
     assert code == 0 and len(report["unlinked"]) == 1 and report["replay"]["completed"] == 1
 
 
+def test_status_shows_unverified_webhooks_counted_by_the_serving_process(env: Env, tmp_path: Path) -> None:
+    """The webhooks are answered by another process than ``identity-sync status``: the tally it shows is
+    the store's, while its own ``metrics`` (a process that answered nothing) stay at zero."""
+    config = write_config(env, tmp_path)
+    service = env.service()
+    for n in range(3):  # what a wrong webhook secret looks like: every real delivery fails the HMAC
+        service.handle_webhook(*webhook("customers/create", customer_payload(n), f"w-{n}", secret="old-secret"))
+    service.store.close()
+
+    code, out, _ = run("--config", str(config), "status")
+    status = json.loads(out)
+    assert code == 0 and status["events"] == {}
+    assert status["unverified_webhooks"] == {"bad_hmac": {"deliveries": 3, "first_at": env.clock.now,
+                                                          "last_at": env.clock.now}}
+    assert status["metrics"]["unverified_webhooks"] == {"bad_hmac": 0, "too_large": 0}
+    assert "rejected" not in status["metrics"]["outcomes"]
+
+
 def test_prune_prints_counts_and_refuses_fewer_than_three_days(env: Env, tmp_path: Path) -> None:
     config = write_config(env, tmp_path)
     service = env.service()
@@ -98,14 +116,35 @@ def test_prune_prints_counts_and_refuses_fewer_than_three_days(env: Env, tmp_pat
     service.store.close()  # the CLI reads the real clock: everything above is from 2023
 
     code, out, err = run("--config", str(config), "prune")
-    assert (code, err) == (0, "") and json.loads(out) == {"events": 1, "outbox": 1, "own_writes": 0}
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"events": 1, "outbox": 1, "own_writes": 0, "reclaimed_bytes": None}
     assert "@" not in out and "Customer" not in out  # counts only
-    code, out, _ = run("--config", str(config), "prune", "--days", "3", "--include-dead")
-    assert code == 0 and json.loads(out) == {"events": 1, "outbox": 0, "own_writes": 0}
+    code, out, _ = run("--config", str(config), "prune", "--days", "3", "--include-dead", "--vacuum")
+    report = json.loads(out)
+    assert code == 0 and report.pop("reclaimed_bytes") >= 0 and report == {"events": 1, "outbox": 0, "own_writes": 0}
     code, out, err = run("--config", str(config), "prune", "--days", "2")
     assert code == 2 and out == "" and "keep at least 3 days" in err
     with SqliteStore(env.db) as store:
         assert store.events() == [] and store.links() != {}  # links are never pruned
+
+
+def test_prune_vacuum_shrinks_the_sqlite_file(env: Env, tmp_path: Path) -> None:
+    config = write_config(env, tmp_path)
+    with SqliteStore(env.db) as store, store._tx() as db:  # events from 1970: old for the CLI's real clock
+        for i in range(2_000):
+            db.execute("INSERT INTO events (key, kind, topic, payload_hash, outcome, reason, detail,"
+                       " created_at, updated_at) VALUES (?, 'webhook', NULL, 'h', 'linked', 'ok', ?, 1000, 1000)",
+                       (f"w-{i}", f'{{"note": "{"x" * 1000}"}}'))
+
+    def size() -> int:
+        return sum(p.stat().st_size for p in (env.db, Path(f"{env.db}-wal")) if p.exists())
+
+    before = size()
+    code, out, err = run("--config", str(config), "prune", "--vacuum")
+    report = json.loads(out)
+    assert (code, err) == (0, "") and report["events"] == 2_000
+    assert report["reclaimed_bytes"] > 2_000 * 1_000
+    assert size() < before / 10
 
 
 def test_bad_config_is_exit_code_2(env: Env, tmp_path: Path) -> None:

@@ -7,7 +7,11 @@ the cutoff. What must stay whatever its age: queued events, events with pending 
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -201,6 +205,67 @@ def test_the_default_batch_is_5000_rows(database: Database, monkeypatch: pytest.
         assert tx.count == 2 + 1 and row_counts(store)["events"] == 0
 
 
+def bulky_events(store: SyncStore, n: int, *, at: float = 1_000.0) -> None:
+    """``n`` linked events of about 1 kB each, each with a done outbox item (written in one transaction)."""
+    with store._tx() as db:
+        for i in range(n):
+            key = f"bulky-{i:05}"
+            db.execute(
+                "INSERT INTO events (key, kind, topic, payload_hash, outcome, reason, detail, customer_key,"
+                " created_at, updated_at, seq) VALUES (?, 'webhook', NULL, 'h', 'linked', 'ok', ?, ?, ?, ?, ?)",
+                (key, f'{{"note": "{"x" * 1000}"}}', f"c{i}", at, at, i + 1),
+            )
+            db.execute(
+                "INSERT INTO outbox (event_key, customer_key, action, payload, status, next_attempt_at, created_at)"
+                " VALUES (?, ?, 'erp_customer', ?, 'done', ?, ?)",
+                (key, f"c{i}", f'{{"note": "{"y" * 500}"}}', at, at),
+            )
+
+
+def sqlite_bytes(database: Database) -> int:
+    """The size of the SQLite file and its WAL, as the disk sees them."""
+    return sum(p.stat().st_size for p in (database.path, Path(f"{database.path}-wal")) if p.exists())
+
+
+def test_vacuum_gives_back_the_space_of_pruned_events(database: Database) -> None:
+    clock = Clock(3_000.0)
+    with database.open(clock=clock) as store:
+        bulky_events(store, 3_000, at=1_000.0)
+        finished(store, "kept", "k")  # newer than the cutoff
+        full = sqlite_bytes(database) if database.kind == "sqlite" else 0
+        assert store.prune(before=2_000.0) == PruneReport(events=3_000, outbox=3_000, own_writes=0)
+        if database.kind == "sqlite":
+            pruned = sqlite_bytes(database)
+            assert pruned >= full > 3_000 * 1_500  # pruning alone gives nothing back
+            reclaimed = store.vacuum()
+            after = sqlite_bytes(database)
+            assert after < full / 10 and reclaimed == pruned - after
+            assert store.vacuum() == 0 and sqlite_bytes(database) == after  # again: nothing more, no harm
+        else:
+            # VACUUM cannot run inside a transaction: it ran, so the store was not in one
+            assert store.vacuum() is None  # space freed inside the tables, not measured (see its docstring)
+            assert vacuumed_tables(database) == ["events", "outbox", "own_writes"]
+            assert store.vacuum() is None
+        assert keys(store) == ["kept"] and len(store.items()) == 1  # nothing else changed
+
+
+def vacuumed_tables(database: Database) -> list[str]:
+    """The tables of a Postgres store that a VACUUM (not autovacuum) has run on, from the server's statistics."""
+    query = ("SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+             " AND last_vacuum IS NOT NULL ORDER BY relname")
+    deadline = time.monotonic() + 5  # the statistics reach other sessions within a moment
+    while not (tables := [str(row[0]) for row in database.sql(query)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return tables
+
+
+def test_vacuum_of_an_in_memory_store_measures_nothing() -> None:
+    from identity.sync import SqliteStore
+
+    with SqliteStore(":memory:") as store:
+        assert store.vacuum() is None
+
+
 # the service -------------------------------------------------------------------------------------
 def known(n: int, **changes: Any) -> dict[str, Any]:
     """Shopify customer n, with ERP customer n's email, and ``changes``."""
@@ -274,3 +339,27 @@ def test_the_cutoff_is_counted_from_the_service_clock(env: Env) -> None:
     assert service.prune(3) == NOTHING  # updated exactly 3 days ago: not older
     env.clock.now += 1
     assert service.prune(3).events == 1
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_the_service_vacuums_after_the_deletes_only_when_asked(
+    env: Env, env_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = env.service()
+    bulky_events(service.store, 500, at=env.clock.now)
+    env.clock.now += 40 * DAY
+    assert service.prune(30, vacuum=False) == PruneReport(events=500, outbox=500, own_writes=0, reclaimed_bytes=None)
+    bulky_events(service.store, 500, at=env.clock.now)
+    env.clock.now += 40 * DAY
+    before = sqlite_bytes(env_database) if env_database.kind == "sqlite" else None
+    with caplog.at_level(logging.INFO, logger="identity.sync"):
+        report = service.prune(30, vacuum=True)
+    assert (report.events, report.outbox, report.own_writes) == (500, 500, 0)
+    if before is not None:  # measured before the prune, whose deletes grew the WAL: reclaimed is more
+        after = sqlite_bytes(env_database)
+        assert report.reclaimed_bytes is not None and report.reclaimed_bytes >= before - after > 500 * 1_500
+    else:
+        assert report.reclaimed_bytes is None and vacuumed_tables(env_database) == ["events", "outbox", "own_writes"]
+    logged = [json.loads(r.getMessage()) for r in caplog.records]
+    assert [line["event"] for line in logged] == ["sync.prune", "sync.vacuum"]
+    assert logged[1]["reclaimed_bytes"] == report.reclaimed_bytes

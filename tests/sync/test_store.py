@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 
 from identity import ConfigurationError, IdempotencyConflict, StoreError
-from identity.sync import Outcome, PostgresStore, SqliteStore, SyncStore, open_store
+from identity.sync import Outcome, PostgresStore, SqliteStore, SyncStore, UnverifiedTally, open_store
 from identity.sync import store as store_module
 from identity.sync.store import MIGRATIONS, SCHEMA_VERSION
 from tests.sync._stores import Database, database, postgres_url
@@ -87,6 +87,22 @@ def test_a_database_of_version_1_is_upgraded_and_keeps_its_events(
         new_event(store, "new-z", "c1")
         new_event(store, "new-y", "c1")
         assert [e.key for e in store.events()] == ["old-b", "old-a", "new-z", "new-y"]
+
+
+def test_unverified_webhooks_are_tallied_in_one_row_per_reason(database: Database) -> None:
+    """Connections counting at once (processes sharing the store) lose no count, the first one included."""
+    clock = [100.0]
+    with database.open(clock=lambda: clock[0]) as store:
+        assert store.unverified_webhooks() == {}
+        store.count_unverified_webhook("too_large")
+        clock[0] = 160.0
+        store.count_unverified_webhook("too_large")
+        assert store.unverified_webhooks() == {"too_large": UnverifiedTally(2, 100.0, 160.0)}
+    stores = [database.open(clock=lambda: 200.0) for _ in range(4)]
+    all_at_once(4, lambda i: [stores[i].count_unverified_webhook("bad_hmac") for _ in range(25)])
+    assert stores[0].unverified_webhooks() == {"bad_hmac": UnverifiedTally(100, 200.0, 200.0),
+                                               "too_large": UnverifiedTally(2, 100.0, 160.0)}
+    assert database.sql("SELECT COUNT(*) FROM unverified_webhooks") == [(2,)]
 
 
 def test_same_key_returns_the_stored_event_and_a_new_payload_conflicts(database: Database) -> None:

@@ -90,6 +90,10 @@ def test_invalid_voice_order_is_rejected(env: Env) -> None:
     service = env.service()
     result = service.handle_voice_order({"idempotency_key": "call-5", "line_items": [LINE]})
     assert result.outcome is Outcome.REJECTED and "invalid voice order" in result.reason
+    assert service.handle_voice_order({"idempotency_key": "call-5", "line_items": [LINE]}) == result
+    snap = service.metrics.snapshot()  # stored: an outcome, once; the repeat a duplicate
+    assert snap["outcomes"] == {"rejected": 1} and snap["duplicates"] == 1
+    assert snap["unverified_webhooks"] == {"bad_hmac": 0, "too_large": 0}
 
 
 def test_counters_and_masked_logs(env: Env, caplog: pytest.LogCaptureFixture) -> None:
@@ -101,7 +105,8 @@ def test_counters_and_masked_logs(env: Env, caplog: pytest.LogCaptureFixture) ->
             service.handle_webhook(*webhook("customers/create", payload, "w-m"))
         service.handle_webhook(*webhook("customers/create", payload, "w-m2", secret="wrong"))
     snap = service.status()["metrics"]
-    assert snap["outcomes"] == {"linked": 1, "rejected": 1}
+    assert snap["outcomes"] == {"linked": 1}  # the wrong signature is not a stored rejected event
+    assert snap["unverified_webhooks"] == {"bad_hmac": 1, "too_large": 0}
     assert snap["duplicates"] == 1 and snap["events"] == 3 and snap["latency_seconds"]["p99"] > 0
     text = service.prometheus()
     assert 'identity_sync_outcomes_total{outcome="linked"} 1' in text

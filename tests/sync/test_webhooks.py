@@ -12,7 +12,7 @@ import pytest
 
 from identity import IdempotencyConflict
 from identity.adapters import Timeouts
-from identity.sync import Outcome, SqliteStore, partner_code
+from identity.sync import Outcome, SqliteStore, SyncService, partner_code
 from identity.sync.store import SCHEMA_VERSION
 from tests.adapters.conftest import FAST_TIMEOUTS
 from tests.sync._stores import database, env_database, row_counts
@@ -109,14 +109,18 @@ def test_bad_deliveries_are_rejected_with_a_reason_and_service_keeps_serving(
         del headers["X-Shopify-Webhook-Id"]
     elif case == "no_customer":
         headers, body = webhook("orders/create", {"id": 1, "customer": None}, "w-bad")
-    before = row_counts(service.store)
+    before = row_counts(service.store, tally=False)
     result = service.handle_webhook(headers, body)
     assert result.outcome is Outcome.REJECTED and reason in result.reason
-    if case in UNVERIFIED:  # anyone can send these: answered, never stored
-        assert service.store.get_event(result.key) is None and row_counts(service.store) == before
+    if case in UNVERIFIED:  # anyone can send these: answered, never stored (only tallied, one row per reason)
+        assert service.store.get_event(result.key) is None and row_counts(service.store, tally=False) == before
         assert result.detail == {"verified": False}
+        assert sum(service.metrics.snapshot()["unverified_webhooks"].values()) == 1
+        assert "rejected" not in service.metrics.snapshot()["outcomes"]
     else:  # verified, so Shopify sent it: stored, not only returned
         assert service.store.get_event(result.key) == result
+        assert service.metrics.snapshot()["outcomes"] == {"rejected": 1}
+        assert service.store.unverified_webhooks() == {}
     assert env.sap.finds == 0
     ok = service.handle_webhook(*webhook("customers/create", known(2), "w-good"))
     assert ok.outcome is Outcome.LINKED
@@ -126,7 +130,7 @@ def test_bad_deliveries_are_rejected_with_a_reason_and_service_keeps_serving(
 def test_forged_webhooks_leave_the_store_unchanged(env: Env, caplog: pytest.LogCaptureFixture) -> None:
     service = env.service()
     service.handle_webhook(*webhook("customers/create", known(1), "w-real"))
-    before = row_counts(service.store)
+    before = row_counts(service.store, tally=False)
     assert before["events"] == 1
     forged = []
     with caplog.at_level(logging.INFO, logger="identity.sync"):
@@ -138,13 +142,76 @@ def test_forged_webhooks_leave_the_store_unchanged(env: Env, caplog: pytest.LogC
         huge = webhook("customers/create", {**known(2), "note": "x" * (3 * 1024 * 1024)}, "spam-huge")
         forged.append(service.handle_webhook(*huge))
     assert {(e.outcome, e.detail["verified"]) for e in forged} == {(Outcome.REJECTED, False)}
-    assert row_counts(service.store) == before
+    assert row_counts(service.store, tally=False) == before
+    assert row_counts(service.store)["unverified_webhooks"] == 2  # one row per reason, however many requests
     assert all(service.store.get_event(e.key) is None for e in forged)
-    assert service.metrics.snapshot()["outcomes"]["rejected"] == 51  # counted, every one
+    snap = service.metrics.snapshot()
+    assert snap["unverified_webhooks"] == {"bad_hmac": 50, "too_large": 1}  # counted, every one
+    assert "rejected" not in snap["outcomes"]  # the outcomes count stored events only
+    tally = service.status()["unverified_webhooks"]
+    assert {reason: t["deliveries"] for reason, t in tally.items()} == {"bad_hmac": 50, "too_large": 1}
     rejected = [r.getMessage() for r in caplog.records if "webhook.rejected" in r.getMessage()]
     assert len(rejected) == 51 and all('"stored": false' in line for line in rejected)
     assert "@" not in "".join(rejected)  # no e-mail address in the log lines
     assert env.sap.finds == 1  # only the real one reached the ERP
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+@pytest.mark.parametrize("case", ["bad_hmac", "too_large", "verified_but_rejected"])
+def test_unverified_webhooks_and_rejected_events_are_counted_apart(env: Env, case: str) -> None:
+    """A bad HMAC and an oversized body count under ``unverified_webhooks`` (every delivery, in the process
+    and in the store's tally); a verified delivery that cannot be used is a stored ``rejected`` event,
+    counted once as an outcome, its redelivery as a duplicate."""
+    env.clock.now = 1_700_000_000.0
+    service = env.service(max_body_bytes=4096)
+    if case == "bad_hmac":  # a spammer, or a webhook secret that is not the app's
+        delivery = webhook("customers/create", known(1), "w-1", secret="not-the-app-secret")
+    elif case == "too_large":  # refused before the HMAC is checked, so correctly signed makes no difference
+        delivery = webhook("customers/create", {**known(1), "note": "x" * 5000}, "w-1")
+    else:  # Shopify signed it, but it names no customer
+        delivery = webhook("orders/create", {"id": 1, "customer": None}, "w-1")
+    first = service.handle_webhook(*delivery)
+    env.clock.now += 60
+    again = service.handle_webhook(*delivery)
+    assert first.outcome is again.outcome is Outcome.REJECTED
+
+    snap = service.metrics.snapshot()
+    text = service.prometheus()
+    status = service.status()
+    if case == "verified_but_rejected":
+        assert snap["outcomes"] == {"rejected": 1} and snap["duplicates"] == 1
+        assert snap["unverified_webhooks"] == {"bad_hmac": 0, "too_large": 0}
+        assert status["events"] == {"rejected": 1} and status["unverified_webhooks"] == {}
+        assert 'identity_sync_outcomes_total{outcome="rejected"} 1' in text
+    else:
+        assert snap["outcomes"] == {} and snap["duplicates"] == 0  # nothing stored, nothing to deduplicate
+        assert snap["unverified_webhooks"] == {"bad_hmac": 0, "too_large": 0} | {case: 2}
+        assert status["events"] == {}
+        assert status["unverified_webhooks"] == {
+            case: {"deliveries": 2, "first_at": 1_700_000_000.0, "last_at": 1_700_000_060.0}}
+        assert f'identity_sync_unverified_webhooks_total{{reason="{case}"}} 2' in text
+        assert 'outcome="rejected"' not in text
+    assert env.sap.finds == 0
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_services_sharing_a_store_add_to_one_tally(env: Env) -> None:
+    """Processes answering webhooks side by side (here two services, each with its own connection)
+    count into the same rows: the status of any of them shows them all."""
+    services = [env.service(), env.service()]
+    headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
+
+    def spam(service: SyncService) -> None:
+        for _ in range(20):
+            service.handle_webhook(headers, body)
+
+    threads = [threading.Thread(target=spam, args=(service,)) for service in services]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [s.metrics.snapshot()["unverified_webhooks"]["bad_hmac"] for s in services] == [20, 20]
+    assert services[0].status()["unverified_webhooks"]["bad_hmac"]["deliveries"] == 40
 
 
 @pytest.mark.parametrize("secrets", [[], [""], [SECRET, ""]], ids=["none", "empty", "empty_previous"])
