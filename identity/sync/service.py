@@ -73,6 +73,7 @@ from identity._exceptions import (
     RateLimitedError,
     RemoteServerError,
     RemoteValidationError,
+    StoreError,
     TransportError,
 )
 from identity._records import CustomerRecord
@@ -105,6 +106,10 @@ CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update", "orders/cre
 #: The shortest retention :meth:`SyncService.prune` accepts, in days. Shopify retries a failed webhook
 #: delivery for up to 48 hours, and a redelivery whose event was pruned would be processed again.
 MIN_RETENTION_DAYS = 3.0
+#: Webhooks refused unverified are added to the store's tally at most this often (seconds) per service,
+#: and whenever :meth:`SyncService.status` is read: a flood of forged requests must not become a flood of
+#: write transactions competing with real events for the store's write lock.
+UNVERIFIED_FLUSH_SECONDS = 1.0
 #: Errors that may pass: the item stays queued and is retried. Refused credentials are included: they are
 #: fixed by an operator, and dead-lettering every event meanwhile would lose the work.
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -414,6 +419,9 @@ class SyncService:
         # Who holds a claim: unique per service object, so a restarted process is someone else.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._work_lock = threading.RLock()
+        self._unverified_lock = threading.Lock()
+        self._unverified_pending: dict[str, int] = {}
+        self._unverified_flushed_at = -math.inf
 
     # entry points --------------------------------------------------------------------------------
     def handle_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> EventRecord:
@@ -441,6 +449,8 @@ class SyncService:
             return self._webhook(headers, raw_body)
         finally:
             self.metrics.observe(time.perf_counter() - started)
+            if self._unverified_pending and self._clock() - self._unverified_flushed_at >= UNVERIFIED_FLUSH_SECONDS:
+                self._flush_unverified(self._clock())
 
     def handle_voice_order(self, order: VoiceOrder | Mapping[str, Any]) -> EventRecord:
         """Store and process one voice order; return its stored event.
@@ -576,9 +586,13 @@ class SyncService:
         - ``events``: how many stored events stand at each outcome now.
         - ``unverified_webhooks``: per reason (``bad_hmac``, ``too_large``), the webhook deliveries refused
           unverified and not stored, as tallied in the store by every process sharing it: ``deliveries``,
-          ``first_at`` and ``last_at`` (epoch seconds). Reasons never seen are absent.
+          ``first_at`` and ``last_at`` (epoch seconds). Reasons never seen are absent. A service adds its
+          count to the tally when this is read, and otherwise at the end of a webhook delivery at most
+          once per :data:`UNVERIFIED_FLUSH_SECONDS`: the tally trails a flood by a second, and a process
+          that dies may leave the count since its last flush out.
         - ``metrics``: the counters of this process since it started (:class:`SyncMetrics`).
         """
+        self._flush_unverified(self._clock())
         depth = self.store.queue_depth()
         return {
             "events": self.store.outcome_counts(),
@@ -665,9 +679,28 @@ class SyncService:
         self.metrics.unverified_webhook(unverified)
         log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason,
                   stored=False)
-        self.store.count_unverified_webhook(unverified)
+        with self._unverified_lock:
+            self._unverified_pending[unverified] = self._unverified_pending.get(unverified, 0) + 1
         return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
                            created_at=now, updated_at=now)
+
+    def _flush_unverified(self, now: float) -> None:
+        """Add the unverified webhooks counted since the last flush to the store's tally.
+
+        A store that fails keeps them pending for the next flush: a tally never fails an answer."""
+        with self._unverified_lock:
+            pending, self._unverified_pending = self._unverified_pending, {}
+            self._unverified_flushed_at = now
+        for position, (reason, count) in enumerate(pending.items()):
+            try:
+                self.store.count_unverified_webhook(reason, count)
+            except StoreError as exc:
+                log_event(logger, "webhook.unverified_tally_failed", level=logging.WARNING,
+                          error=type(exc).__name__)
+                with self._unverified_lock:
+                    for later, n in list(pending.items())[position:]:
+                        self._unverified_pending[later] = self._unverified_pending.get(later, 0) + n
+                return
 
     def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
         """Store a verified delivery that cannot be used as a ``rejected`` event (once per body)."""

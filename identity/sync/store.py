@@ -579,8 +579,8 @@ class SyncStore(abc.ABC):
         return {str(o): int(n) for o, n in rows}
 
     # unverified webhooks -------------------------------------------------------------------------
-    def count_unverified_webhook(self, reason: str) -> None:
-        """Add one to the tally of webhook deliveries refused unverified for ``reason``.
+    def count_unverified_webhook(self, reason: str, deliveries: int = 1) -> None:
+        """Add ``deliveries`` to the tally of webhook deliveries refused unverified for ``reason``.
 
         The delivery itself is not stored: the table holds one row per reason, so no amount of forged
         requests makes it grow.
@@ -603,8 +603,8 @@ class SyncStore(abc.ABC):
                 (reason, now, now),
             )
             db.execute(
-                "UPDATE unverified_webhooks SET deliveries = deliveries + 1, last_at = ? WHERE reason = ?",
-                (now, reason),
+                "UPDATE unverified_webhooks SET deliveries = deliveries + ?, last_at = ? WHERE reason = ?",
+                (deliveries, now, reason),
             )
 
     def unverified_webhooks(self) -> dict[str, UnverifiedTally]:

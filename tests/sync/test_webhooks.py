@@ -13,6 +13,7 @@ import pytest
 from identity import IdempotencyConflict
 from identity.adapters import Timeouts
 from identity.sync import Outcome, SqliteStore, SyncService, partner_code
+from identity.sync.service import UNVERIFIED_FLUSH_SECONDS
 from identity.sync.store import SCHEMA_VERSION
 from tests.adapters.conftest import FAST_TIMEOUTS
 from tests.sync._stores import database, env_database, row_counts
@@ -143,13 +144,13 @@ def test_forged_webhooks_leave_the_store_unchanged(env: Env, caplog: pytest.LogC
         forged.append(service.handle_webhook(*huge))
     assert {(e.outcome, e.detail["verified"]) for e in forged} == {(Outcome.REJECTED, False)}
     assert row_counts(service.store, tally=False) == before
-    assert row_counts(service.store)["unverified_webhooks"] == 2  # one row per reason, however many requests
     assert all(service.store.get_event(e.key) is None for e in forged)
     snap = service.metrics.snapshot()
     assert snap["unverified_webhooks"] == {"bad_hmac": 50, "too_large": 1}  # counted, every one
     assert "rejected" not in snap["outcomes"]  # the outcomes count stored events only
     tally = service.status()["unverified_webhooks"]
     assert {reason: t["deliveries"] for reason, t in tally.items()} == {"bad_hmac": 50, "too_large": 1}
+    assert row_counts(service.store)["unverified_webhooks"] == 2  # one row per reason, however many requests
     rejected = [r.getMessage() for r in caplog.records if "webhook.rejected" in r.getMessage()]
     assert len(rejected) == 51 and all('"stored": false' in line for line in rejected)
     assert "@" not in "".join(rejected)  # no e-mail address in the log lines
@@ -211,7 +212,28 @@ def test_services_sharing_a_store_add_to_one_tally(env: Env) -> None:
     for thread in threads:
         thread.join()
     assert [s.metrics.snapshot()["unverified_webhooks"]["bad_hmac"] for s in services] == [20, 20]
+    env.clock.now += UNVERIFIED_FLUSH_SECONDS  # a second later each service adds what it counted since
+    for service in services:
+        service.handle_webhook(*webhook("customers/create", known(2), f"w-real-{id(service)}"))
     assert services[0].status()["unverified_webhooks"]["bad_hmac"]["deliveries"] == 40
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_a_flood_of_forged_webhooks_is_one_store_write_a_second(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting each forged request in the store would let anyone turn requests into write transactions
+    that compete with real events for the write lock: the tally is written at most once a second."""
+    service = env.service()
+    writes: list[tuple[str, int]] = []
+    count = service.store.count_unverified_webhook
+    monkeypatch.setattr(service.store, "count_unverified_webhook", lambda r, n=1: (writes.append((r, n)), count(r, n)))
+    headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
+    for _ in range(200):
+        service.handle_webhook(headers, body)
+    assert writes == [("bad_hmac", 1)]  # the first, at once; the other 199 wait for the next second
+    env.clock.now += UNVERIFIED_FLUSH_SECONDS
+    service.handle_webhook(headers, body)
+    assert writes == [("bad_hmac", 1), ("bad_hmac", 200)]
+    assert service.store.unverified_webhooks()["bad_hmac"].deliveries == 201
 
 
 @pytest.mark.parametrize("secrets", [[], [""], [SECRET, ""]], ids=["none", "empty", "empty_previous"])
