@@ -684,10 +684,22 @@ class SyncService:
         return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
                            created_at=now, updated_at=now)
 
-    def _flush_unverified(self, now: float) -> None:
-        """Add the unverified webhooks counted since the last flush to the store's tally.
+    def flush(self) -> None:
+        """Write what the service counts in memory to the store: the webhooks refused unverified since the
+        last flush. Deliveries flush at most once per :data:`UNVERIFIED_FLUSH_SECONDS` and
+        :meth:`status` flushes first; call this when the process shuts down, before closing the store.
 
-        A store that fails keeps them pending for the next flush: a tally never fails an answer."""
+        Raises
+        ------
+        StoreError
+            The store failed; the counts stay in memory for the next flush.
+        """
+        if not self._flush_unverified(self._clock()):
+            raise StoreError("could not add the unverified-webhook count to the store; it is kept for the next flush")
+
+    def _flush_unverified(self, now: float) -> bool:
+        """Add the unverified webhooks counted since the last flush to the store's tally; False if the
+        store failed. Those counts are then kept pending for the next flush: a tally never fails an answer."""
         with self._unverified_lock:
             pending, self._unverified_pending = self._unverified_pending, {}
             self._unverified_flushed_at = now
@@ -700,7 +712,8 @@ class SyncService:
                 with self._unverified_lock:
                     for later, n in list(pending.items())[position:]:
                         self._unverified_pending[later] = self._unverified_pending.get(later, 0) + n
-                return
+                return False
+        return True
 
     def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
         """Store a verified delivery that cannot be used as a ``rejected`` event (once per body)."""

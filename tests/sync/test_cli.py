@@ -94,6 +94,7 @@ def test_status_shows_unverified_webhooks_counted_by_the_serving_process(env: En
     service = env.service()
     for n in range(3):  # what a wrong webhook secret looks like: every real delivery fails the HMAC
         service.handle_webhook(*webhook("customers/create", customer_payload(n), f"w-{n}", secret="old-secret"))
+    service.flush()  # as the serving process does when it shuts down
     service.store.close()
 
     code, out, _ = run("--config", str(config), "status")

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import pytest
 
-from identity import IdempotencyConflict
+from identity import IdempotencyConflict, StoreError
 from identity.adapters import Timeouts
 from identity.sync import Outcome, SqliteStore, SyncService, partner_code
 from identity.sync.service import UNVERIFIED_FLUSH_SECONDS
@@ -425,3 +425,21 @@ def test_two_processes_replaying_one_store_run_each_item_once(env: Env) -> None:
     assert env.sap.finds == finds + 1  # the item ran once, under one claim
     event = second.store.get_event("webhook:w-two")
     assert event is not None and event.outcome is Outcome.LINKED
+
+
+def test_a_tally_the_store_refuses_is_kept_for_the_next_flush(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = env.service()
+    count = service.store.count_unverified_webhook
+
+    def down(reason: str, n: int = 1) -> None:
+        raise StoreError("database is locked")
+
+    monkeypatch.setattr(service.store, "count_unverified_webhook", down)
+    headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
+    for _ in range(3):  # the answer never fails for the tally
+        assert service.handle_webhook(headers, body).detail == {"verified": False}
+    with pytest.raises(StoreError, match="kept for the next flush"):
+        service.flush()
+    monkeypatch.setattr(service.store, "count_unverified_webhook", count)
+    service.flush()
+    assert service.store.unverified_webhooks()["bad_hmac"].deliveries == 3
