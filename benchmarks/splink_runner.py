@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from benchmarks.metrics import Scores, bcubed_scores, clusters_from_pairs, pairwise_scores
+from benchmarks.metrics import Scores, bcubed_scores, clusters_from_pairs, household_merges, pairwise_scores
 
 try:  # optional dependency
     import splink
@@ -438,10 +438,13 @@ def run_splink(
 # ---------------------------------------------------------------------------------------------------
 
 
-def truth_labels(keys: Sequence[str] | npt.NDArray[np.object_], truth: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """``person_id`` for each record key ``source:source_id`` (raises if a key is missing)."""
+def truth_labels(
+    keys: Sequence[str] | npt.NDArray[np.object_], truth: pd.DataFrame, column: str = "person_id"
+) -> npt.NDArray[np.int64]:
+    """``column`` of the truth (``person_id``, or ``household_id`` of a generated set) for each record key
+    ``source:source_id`` (raises if a key is missing)."""
     tkeys = truth["source"].astype(str) + ":" + truth["source_id"].astype(str)
-    mapping = pd.Series(truth["person_id"].astype(np.int64).to_numpy(), index=tkeys.to_numpy())
+    mapping = pd.Series(truth[column].astype(np.int64).to_numpy(), index=tkeys.to_numpy())
     out = mapping.reindex(np.asarray(keys, dtype=object))
     if out.isna().any():
         raise KeyError(f"{int(out.isna().sum())} record keys are missing from the truth")
@@ -524,7 +527,7 @@ def evaluate(result: BaselineResult, truth: pd.DataFrame) -> dict[str, float]:
     labels = truth_labels(result.keys, truth)
     pw = pairwise_scores(result.clusters, labels)
     b3 = bcubed_scores(result.clusters, labels)
-    return {
+    scores: dict[str, float] = {
         "pairwise_precision": pw.precision,
         "pairwise_recall": pw.recall,
         "pairwise_f1": pw.f1,
@@ -532,6 +535,11 @@ def evaluate(result: BaselineResult, truth: pd.DataFrame) -> dict[str, float]:
         "bcubed_recall": b3.recall,
         "bcubed_f1": b3.f1,
     }
+    if "household_id" in truth.columns:
+        households = truth_labels(result.keys, truth, "household_id")
+        merged, pairs = household_merges(result.clusters, labels, households)
+        scores.update(household_pairs=pairs, household_pairs_merged=merged)
+    return scores
 
 
 def runner_main(argv: Sequence[str] | None, tool: str, run: Callable[..., BaselineResult]) -> int:

@@ -81,3 +81,9 @@ def test_a_baseline_result_is_tuned_and_scored_whichever_tool_made_it() -> None:
     assert choose_threshold(partial, None, default=0.5, timings={}) == 0.5
     done = BaselineResult(keys, partial.left, partial.right, partial.probability, threshold, np.array([0, 0, 1, 2]))
     assert evaluate(done, truth)["pairwise_f1"] == 1.0
+    assert "household_pairs" not in evaluate(done, truth)  # a truth without households (FEBRL)
+    # erp:2 and shopify:2 are two people of one household: merging them is one household pair merged
+    truth["household_id"] = [1, 1, 2, 2]
+    merged = BaselineResult(keys, partial.left, partial.right, partial.probability, threshold, np.array([0, 0, 1, 1]))
+    assert {k: evaluate(merged, truth)[k] for k in ("household_pairs", "household_pairs_merged")} == {
+        "household_pairs": 1, "household_pairs_merged": 1}
