@@ -241,9 +241,10 @@ def dedupe(
     With ``model``, a Fellegi-Sunter model's ``m`` and ``u`` are used as they are, and its prior (the
     chance that two random records are one person) is scaled to this run's size by
     :meth:`~matchers.fellegi_sunter.FellegiSunter.for_records`, assuming as many duplicates per record
-    as in the run it was fitted on: on generated data of 500 to 20,000 records the scaled prior came
-    within 25% of the one EM finds on each set itself, while the unscaled one was up to 40 times off.
-    On the same records the model scores exactly as in the run that fitted it.
+    as in the run it was fitted on. With a model fitted on 20,000 generated records, the scaled prior
+    came within 25% of the one EM finds on sets of 500 to 20,000 records, where the unscaled one was 20
+    to 35 times too small (on 1,000 records: pairwise F1 0.950 scaled, as when trained on the file
+    itself, 0.941 unscaled). On the same records the model scores exactly as in the run that fitted it.
 
     Examples
     --------

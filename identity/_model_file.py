@@ -34,7 +34,15 @@ from identity._exceptions import ConfigurationError, InputError
 from matchers.comparisons import Comparison
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer
 
-__all__ = ["MODEL_FORMAT", "MODEL_FORMAT_VERSION", "ModelSource", "model_document", "resolve_model", "write_model"]
+__all__ = [
+    "MODEL_FORMAT",
+    "MODEL_FORMAT_VERSION",
+    "ModelSource",
+    "library_version",
+    "model_document",
+    "resolve_model",
+    "write_model",
+]
 
 #: The ``format`` of a model file.
 MODEL_FORMAT = "identity-dedupe-model"
@@ -43,10 +51,8 @@ MODEL_FORMAT_VERSION = 1
 #: What ``identity.dedupe(model=...)`` accepts: a model file or a fitted model.
 ModelSource = str | os.PathLike[str] | FellegiSunter | LogisticScorer
 
-_KINDS: dict[str, type[FellegiSunter] | type[LogisticScorer]] = {
-    "fellegi_sunter": FellegiSunter,
-    "logistic": LogisticScorer,
-}
+#: The ``kind`` of a model file: which class its ``parameters`` are for.
+_KINDS = ("fellegi_sunter", "logistic")
 
 
 def library_version() -> str:
