@@ -509,3 +509,15 @@ def test_help_shows_the_model_options(capsys: pytest.CaptureFixture[str]) -> Non
     text = capsys.readouterr().out
     assert "--save-model MODEL" in text and "--model MODEL" in text
     assert "--model model.json" in text  # an example
+
+
+def test_a_nightly_run_keeps_its_weights_and_its_ids(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    out, model = tmp_path / "clusters.csv", tmp_path / "model.json"
+    assert _run(*map(str, inputs), "-o", str(out), "-q", "--save-model", str(model))[0] == 0
+    first = out.read_text()
+    code, err = _run(*map(str, inputs), "-o", str(out), "--model", str(model), "--previous", str(out))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines[2] == f"model loaded from {model} (nothing trained on this run)"
+    assert lines[3].startswith(f"ids from {out}: ") and " 0 new, 0 retired" in lines[3]
+    assert out.read_text() == first
