@@ -137,8 +137,10 @@ def _has_households(data_dir: Path) -> bool:
         return "household_id" in handle.readline().strip().split(",")
 
 
-def run_ours(data_dir: Path, *, link_only: bool = False, threshold: float | None = None) -> dict[str, Any]:
-    """The timed CLI run and its quality against the truth."""
+def run_ours(
+    data_dir: Path, *, link_only: bool = False, threshold: float | None = None, model: Path | None = None
+) -> dict[str, Any]:
+    """The timed CLI run and its quality against the truth (with ``model``: ``--model``, no training)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "clusters.parquet"
         argv = ["identity-dedupe", *map(str, _inputs(data_dir)), "-o", str(out)]
@@ -146,6 +148,8 @@ def run_ours(data_dir: Path, *, link_only: bool = False, threshold: float | None
             argv.append("--link-only")
         if threshold is not None:
             argv += ["--threshold", str(threshold)]
+        if model is not None:
+            argv += ["--model", str(model)]
         body = "from identity._cli import main\ncode = main()\nextra = {}"
         report, stderr = _measured(body, argv)
         if report["code"] != 0:

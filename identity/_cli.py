@@ -12,13 +12,13 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
-from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
+from identity._dedupe import DEFAULT_THRESHOLD, SUPERVISED_THRESHOLD, DedupeResult, dedupe
 from identity._exceptions import ConfigurationError, ConvergenceWarning, InputError
 from identity._io import check_output, parse_column_option, write_table
+from identity._model_file import library_version
 
 __all__ = ["main"]
 
@@ -29,6 +29,8 @@ examples:
   identity-dedupe customers.parquet -o out.csv --column source_id=CustomerNo --region GB --pairs pairs.csv
   identity-dedupe erp=2026/customers.csv shop=shopify/customers.csv -o clusters.csv
   identity-dedupe erp.csv shopify.csv -o clusters.csv --previous clusters.csv   # keep last night's ids
+  identity-dedupe erp.csv shopify.csv -o clusters.csv --save-model model.json
+  identity-dedupe daily/erp.csv daily/shopify.csv -o daily.csv --model model.json
 """
 
 #: ``NAME=PATH``: an input with its source name given (letters, digits, ``_ . -``), not the file's stem
@@ -65,9 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--threshold",
         type=float,
-        default=DEFAULT_THRESHOLD,
         metavar="P",
-        help=f"match probability threshold (default: {DEFAULT_THRESHOLD})",
+        help=f"match probability threshold (default: {DEFAULT_THRESHOLD}; "
+        f"{SUPERVISED_THRESHOLD} with a logistic --model)",
     )
     p.add_argument("--pairs", metavar="PAIRS", help="also write scored pairs (.csv or .parquet)")
     p.add_argument("--link-only", action="store_true", help="only link records across sources")
@@ -78,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
         "new clusters get ids above all of them",
     )
     p.add_argument(
+        "--save-model",
+        metavar="MODEL",
+        help="also write the fitted model as JSON (parameters only, no records), for --model on later runs",
+    )
+    p.add_argument(
+        "--model",
+        metavar="MODEL",
+        help="score with a model saved by --save-model instead of training one on this run",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         metavar="N",
@@ -85,15 +97,8 @@ def _parser() -> argparse.ArgumentParser:
         "the result does not depend on it",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--version", action="version", version=f"%(prog)s {library_version()}")
     return p
-
-
-def _version() -> str:
-    try:
-        return metadata.version("identity-resolution")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "(not installed)"
 
 
 def _inputs(values: Sequence[str]) -> dict[str, Path]:
@@ -140,7 +145,9 @@ class _Progress:
             self.stream.flush()
 
 
-def _summary(result: DedupeResult, write_seconds: float) -> str:
+def _summary(
+    result: DedupeResult, write_seconds: float, *, loaded: str | None = None, saved: str | None = None
+) -> str:
     s = result.summary
     timings = {**result.timings, "write": write_seconds}
     stages = "  ".join(f"{k} {v:.2f}s" for k, v in timings.items())
@@ -151,6 +158,10 @@ def _summary(result: DedupeResult, write_seconds: float) -> str:
         f"({s['multi_record_clusters']:,} with more than one record)",
         f"seconds: {stages}  total {sum(timings.values()):.2f}s",
     ]
+    if loaded or saved:
+        said = [f"loaded from {loaded} (nothing trained on this run)"] if loaded else []
+        said += [f"saved to {saved}"] if saved else []
+        lines.append("model " + ", ".join(said))
     if "ids_carried" in s:
         lines.append(
             f"ids from {s['previous_origin']}: {s['ids_carried']:,} kept, {s['ids_new']:,} new, "
@@ -176,6 +187,8 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         for target in (args.output, args.pairs):
             if target:
                 check_output(target)  # before a long run, not after it
+        if args.save_model and not Path(args.save_model).parent.is_dir():
+            raise InputError(f"{args.save_model}: the folder {Path(args.save_model).parent} does not exist")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             result = dedupe(
@@ -184,6 +197,7 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
                 region=args.region,
                 threshold=args.threshold,
                 link_only=args.link_only,
+                model=args.model,
                 workers=args.workers,
                 previous=args.previous,
                 progress=progress,
@@ -204,6 +218,8 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         write_table(result.clusters, args.output)
         if args.pairs:
             write_table(result.pairs, args.pairs)
+        if args.save_model:
+            result.save_model(args.save_model)
         write_seconds = time.perf_counter() - started
     except (InputError, ConfigurationError) as exc:
         progress.close()
@@ -215,7 +231,7 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         return 130
     progress.close()
     if not args.quiet:
-        err.write(_summary(result, write_seconds) + "\n")
+        err.write(_summary(result, write_seconds, loaded=args.model, saved=args.save_model) + "\n")
     return 0
 
 

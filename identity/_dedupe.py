@@ -18,12 +18,13 @@ import pyarrow.compute as pc
 
 from identity._exceptions import ConfigurationError, InputError
 from identity._io import SourceInput, combine_sources, read_previous, read_source, write_table
+from identity._model_file import ModelSource, model_document, resolve_model, write_model
 from matchers._workers import background
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
 from matchers.clustering import ClusterResult, carry_ids, cluster_pairs, unscored_pairs
 from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
 from matchers.features import Features, build_features, feature_summary, second_process
-from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability
+from matchers.fellegi_sunter import FellegiSunter, LogisticScorer, match_probability, total_pairs
 
 __all__ = ["DEFAULT_THRESHOLD", "SUPERVISED_THRESHOLD", "DedupeResult", "LabelledPair", "dedupe", "link"]
 
@@ -85,6 +86,7 @@ class DedupeResult:
         default_factory=lambda: (np.zeros(0, np.int64), np.zeros(0, np.int64)), repr=False
     )
     features: Features | None = field(default=None, repr=False)
+    link_only: bool = False
 
     def write(self, path: str | Path) -> None:
         """Write ``clusters`` as CSV or Parquet (by extension)."""
@@ -93,6 +95,34 @@ class DedupeResult:
     def write_pairs(self, path: str | Path) -> None:
         """Write ``pairs`` as CSV or Parquet (by extension)."""
         write_table(self.pairs, path)
+
+    def save_model(self, path: str | os.PathLike[str]) -> None:
+        """Write the fitted scoring model to ``path`` as one JSON file, to score later runs with.
+
+        ``identity.dedupe(sources, model=path)`` then skips training and scores with these parameters.
+        The file holds parameters only (no records, values or keys of the data): a header with the
+        format name and version, the library version, the comparisons (names and level counts),
+        ``link_only``, then the model's parameters (with the size of the run it was fitted on). It is written whole or not
+        at all; a folder that does not exist or a file that cannot be written is an
+        :class:`~identity.InputError`.
+
+        Examples
+        --------
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> from identity import dedupe
+        >>> sample = ["examples/erp_customers.csv", "examples/shopify_customers.csv"]
+        >>> result = dedupe(sample)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     result.save_model(f"{folder}/model.json")
+        ...     header = json.loads(Path(f"{folder}/model.json").read_text())
+        ...     again = dedupe(sample, model=f"{folder}/model.json")
+        >>> header["format"], header["format_version"], header["kind"], header["comparisons"][0]["name"]
+        ('identity-dedupe-model', 1, 'fellegi_sunter', 'first_name')
+        >>> again.clusters.equals(result.clusters), again.timings["train"] < 0.01
+        (True, True)
+        """
+        write_model(model_document(self.model, link_only=self.link_only), path)
 
 
 def _as_source_list(sources: Sources) -> list[SourceInput]:
@@ -146,6 +176,7 @@ def dedupe(
     rules: Sequence[BlockingRule] | None = None,
     comparisons: Sequence[Comparison] | None = None,
     labels: Sequence[LabelledPair] | None = None,
+    model: ModelSource | None = None,
     max_block_size: int = 60,
     random_state: int = 0,
     workers: int | None = None,
@@ -165,7 +196,8 @@ def dedupe(
         Default region for phones and postcodes of records without a country.
     threshold : float, optional
         Match probability at or above which two records are the same person. Default
-        :data:`DEFAULT_THRESHOLD` (0.95), or :data:`SUPERVISED_THRESHOLD` (0.5) when ``labels`` are given.
+        :data:`DEFAULT_THRESHOLD` (0.95), or :data:`SUPERVISED_THRESHOLD` (0.5) when ``labels`` or a
+        logistic ``model`` are given.
     link_only : bool
         Only compare and score records across sources: no pair of one source is a candidate. Clusters
         stay transitive, so two records of one source that both match one record of another share its
@@ -175,6 +207,12 @@ def dedupe(
         :data:`matchers.comparisons.DEFAULT_COMPARISONS`).
     labels : sequence of (source_a, id_a, source_b, id_b, is_match), optional
         Labelled pairs: scoring becomes supervised (logistic regression) instead of EM.
+    model : path or FellegiSunter or LogisticScorer, optional
+        A model fitted by an earlier run: a file written by :meth:`DedupeResult.save_model`, or a fitted
+        model (``result.model``). Nothing is trained (no random pairs for u, no EM): the candidate pairs
+        are scored with its parameters (term frequencies, and a Fellegi-Sunter model's prior, come from
+        this run's records; see Notes), then clustered as usual. Its comparisons must be this run's.
+        Not together with ``labels``.
     workers : int, optional
         Processes to use (default: 2 when the machine has 2 or more cores). With 2 (and at least
         ``matchers.features.PARALLEL_MIN_RECORDS`` records), a second process normalises phones and
@@ -200,6 +238,15 @@ def dedupe(
     the same records give the same clusters when the rows or the sources come in another order (only the
     cluster ids, numbered by first appearance in input order, follow the input).
 
+    With ``model``, a Fellegi-Sunter model's ``m`` and ``u`` are used as they are, and its prior (the
+    chance that two random records are one person) is scaled to this run's size by
+    :meth:`~matchers.fellegi_sunter.FellegiSunter.for_records`, assuming as many duplicates per record
+    as in the run it was fitted on. With a model fitted on 20,000 generated records, the scaled prior
+    came within 16% of the one EM finds on other sets of 500 to 20,000 records, where the unscaled one
+    was 4 to 35 times too small (pairwise F1 on 1,000 records 0.950 scaled, as when trained on the file
+    itself, 0.941 unscaled; on 5,000, 0.944 and 0.940). On the same records the model scores exactly as
+    in the run that fitted it.
+
     Examples
     --------
     >>> import pyarrow as pa
@@ -213,8 +260,17 @@ def dedupe(
      {'source': 'erp', 'source_id': 'C2', 'cluster_id': 1},
      {'source': 'shopify', 'source_id': '9', 'cluster_id': 0}]
     """
+    comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
+    reused: FellegiSunter | LogisticScorer | None = None
+    if model is not None:
+        if labels:
+            raise ConfigurationError(
+                "give either labels (to fit a logistic model) or model (to reuse a fitted one), not both"
+            )
+        reused = resolve_model(model, comps)
     if threshold is None:
-        threshold = SUPERVISED_THRESHOLD if labels else DEFAULT_THRESHOLD
+        supervised = bool(labels) or isinstance(reused, LogisticScorer)
+        threshold = SUPERVISED_THRESHOLD if supervised else DEFAULT_THRESHOLD
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
         raise ConfigurationError(f"threshold must be a number between 0 and 1, got {threshold!r}")
     if not 0.0 < threshold < 1.0:
@@ -238,9 +294,9 @@ def dedupe(
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
     features = build_features(table, region=region, workers=workers)
-    comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
-    model: FellegiSunter | LogisticScorer
-    fs = None if labels else FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state)
+    scorer: FellegiSunter | LogisticScorer
+    train = not labels and reused is None
+    fs = FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state) if train else None
     # The random pairs that estimate u do not depend on blocking: a second process compares them while
     # this one blocks and compares the candidates.
     random_left, random_right, possible = (
@@ -264,22 +320,29 @@ def dedupe(
         clock.stage("compare")
         gamma = compare_all(comps, features, left, right)
         clock.stage("train")
-        if fs is None:
+        if isinstance(reused, FellegiSunter):
+            scorer = reused.for_records(features.n, total_pairs(features.source, link_only=link_only))
+        elif reused is not None:
+            scorer = reused
+        elif fs is None:
             assert labels
-            model = _fit_supervised(comps, features, table, labels)
-            weights = model.match_weights_gamma(gamma)
-            log_odds = model.intercept_ + weights.sum(axis=1, dtype=np.float64)
+            scorer = _fit_supervised(comps, features, table, labels)
         else:
-            model = fs.fit_gamma(
+            scorer = fs.fit_gamma(
                 gamma,
                 random_gamma(),
                 possible,
                 training=index.training_blocks(random_state=random_state),
                 exhaustive=index.exhaustive_comparisons,
+                n_records=features.n,
             )
-            clock.stage("score")
-            weights = model.match_weights(features, left, right, gamma)
-            log_odds = model.prior_weight + weights.sum(axis=1, dtype=np.float64)
+        clock.stage("score")
+        if isinstance(scorer, LogisticScorer):
+            weights = scorer.match_weights_gamma(gamma)
+            log_odds = scorer.intercept_ + weights.sum(axis=1, dtype=np.float64)
+        else:
+            weights = scorer.match_weights(features, left, right, gamma)
+            log_odds = scorer.prior_weight + weights.sum(axis=1, dtype=np.float64)
         probability = match_probability(log_odds)
     clock.stage("cluster")
     cannot = cannot_link(comps, gamma)
@@ -325,7 +388,9 @@ def dedupe(
         **{f"input_{k}": v for k, v in feature_summary(features).items()},
         **features.stats,
     }
-    return DedupeResult(clusters, pairs, model, index.report_, clock.timings, summary, candidates, features)
+    return DedupeResult(
+        clusters, pairs, scorer, index.report_, clock.timings, summary, candidates, features, link_only
+    )
 
 
 def _carry_over(

@@ -43,10 +43,11 @@ from pydantic import BaseModel, ConfigDict
 
 from identity._dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from identity._exceptions import ConfigurationError, InputError, InsufficientQuery, NotFittedError
+from identity._model_file import resolve_model
 from identity._privacy import mask_email, mask_phone, mask_text
 from identity._records import CustomerRecord
 from matchers._workers import bare_local
-from matchers.comparisons import Comparison, cannot_link, compare_all
+from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
 from matchers.features import (
     MAX_EMAILS,
     MAX_NICKNAME_GROUPS,
@@ -750,13 +751,35 @@ class Resolver:
     ) -> Resolver:
         """Run :func:`~identity.dedupe` on ``sources`` and index its result.
 
-        ``dedupe_options`` go to :func:`~identity.dedupe` (``columns``, ``link_only``, ``workers`` ...;
-        not ``labels``: the resolver needs the unsupervised model).
+        ``dedupe_options`` go to :func:`~identity.dedupe` (``columns``, ``link_only``, ``workers``,
+        ``model`` ...; not ``labels`` nor a logistic ``model``: the resolver needs the unsupervised,
+        Fellegi-Sunter model). With ``model`` (a file written by
+        :meth:`DedupeResult.save_model <identity.DedupeResult.save_model>`, or a fitted model) nothing is
+        trained.
+
+        >>> import tempfile
+        >>> from identity import dedupe
+        >>> sample = ["examples/erp_customers.csv", "examples/shopify_customers.csv"]
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     dedupe(sample).save_model(f"{folder}/model.json")
+        ...     resolver = Resolver.build(sample, model=f"{folder}/model.json")
+        >>> resolver.lookup({"phone": "(513) 895-6944"})[0].source_id
+        'C000101'
         """
         if dedupe_options.get("labels"):
             raise ConfigurationError(
                 "Resolver.build: labels are not supported (the resolver needs EM weights)"
             )
+        if dedupe_options.get("model") is not None:
+            comparisons = dedupe_options.get("comparisons")
+            model = resolve_model(
+                dedupe_options["model"], tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
+            )
+            if not isinstance(model, FellegiSunter):
+                raise ConfigurationError(
+                    "Resolver.build: a logistic model is not supported (the resolver needs EM weights)"
+                )
+            dedupe_options["model"] = model
         result = dedupe(sources, region=region, threshold=threshold, **dedupe_options)
         return cls(
             result,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -107,6 +107,40 @@ def total_pairs(source: npt.NDArray[np.integer], *, link_only: bool) -> float:
     return all_pairs - float((counts * (counts - 1) / 2).sum())
 
 
+def _finite_or_none(value: float) -> float | None:
+    """``value``, or None for NaN: what JSON can hold."""
+    return value if math.isfinite(value) else None
+
+
+def _float_or_nan(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _level_arrays(data: Mapping[str, Any], key: str, comparisons: Sequence[Comparison]) -> list[FloatArray]:
+    """``data[key]`` as one array per comparison, checked against ``comparisons`` (for ``from_dict``).
+
+    ``data["comparisons"]`` must name ``comparisons`` in order, each array must have one value per level,
+    and the values (after the unused ``null`` entry) must be finite; for ``m`` and ``u`` they must be
+    probabilities above 0, since their logarithm is the match weight.
+    """
+    names = [str(name) for name in data["comparisons"]]
+    if names != [c.name for c in comparisons]:
+        raise ValueError(f"the model was fitted with comparisons {names}, not {[c.name for c in comparisons]}")
+    values = data[key]
+    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) != len(comparisons):
+        raise ValueError(f"the model's {key!r} must hold one list per comparison ({len(comparisons)})")
+    out = []
+    for c, v in zip(comparisons, values, strict=True):
+        arr = np.asarray(v, dtype=np.float64)
+        if arr.shape != (len(c.levels),):
+            raise ValueError(f"comparison {c.name!r} has {len(c.levels)} levels; the model has {arr.size}")
+        rest = arr[1:]
+        if not np.isfinite(rest).all() or (key in ("m", "u") and not ((rest > 0) & (rest <= 1)).all()):
+            raise ValueError(f"the model's {key!r} of comparison {c.name!r} holds values that cannot be used")
+        out.append(arr)
+    return out
+
+
 @dataclass
 class FellegiSunter:
     """Unsupervised Fellegi-Sunter model.
@@ -136,6 +170,10 @@ class FellegiSunter:
         Share of candidate pairs EM attributes to matches.
     n_iter_ : int
         EM iterations run.
+    n_records_ : int
+        Records of the data the model was fitted on (0 when not known), for :meth:`for_records`.
+    possible_pairs_ : float
+        Record pairs that data could form (NaN when not known), for :meth:`for_records`.
 
     Examples
     --------
@@ -163,6 +201,8 @@ class FellegiSunter:
     prior_: float = float("nan")
     candidate_match_rate_: float = float("nan")
     n_iter_: int = 0
+    n_records_: int = 0
+    possible_pairs_: float = float("nan")
 
     # -- training -----------------------------------------------------------------------------------
     def fit(
@@ -184,7 +224,7 @@ class FellegiSunter:
             gamma = compare_all(self.comparisons, features, left, right)
         rl, rr, possible = self.random_sample(features)
         random_gamma = compare_all(self.comparisons, features, rl, rr)
-        return self.fit_gamma(gamma, random_gamma, possible, training, exhaustive)
+        return self.fit_gamma(gamma, random_gamma, possible, training, exhaustive, n_records=features.n)
 
     def random_sample(self, features: Features) -> tuple[IntArray, IntArray, float]:
         """The random pairs :meth:`fit` compares to estimate u, and the number of possible pairs.
@@ -214,6 +254,8 @@ class FellegiSunter:
         possible_pairs: float,
         training: Sequence[tuple[IntArray, Sequence[str]]] | None = None,
         exhaustive: Sequence[str] = (),
+        *,
+        n_records: int = 0,
     ) -> FellegiSunter:
         """Fit from precomputed levels: ``gamma`` of candidates, ``random_gamma`` of random pairs.
 
@@ -240,6 +282,9 @@ class FellegiSunter:
             non-matches among the candidates at that level (by their posterior), over all non-match
             pairs, at least one pair. Only for levels the sample met fewer than
             ``EXHAUSTIVE_MIN_OBSERVED`` times, and never above the sample's bound.
+        n_records : int
+            How many records the pairs are drawn from (kept, with ``possible_pairs``, so that
+            :meth:`for_records` can scale the prior to another data set).
         """
         # Drawing 1M random pairs from 10 records does not give 1M pairs' worth of evidence.
         evidence = min(1.0, possible_pairs / max(len(random_gamma), 1))
@@ -296,7 +341,41 @@ class FellegiSunter:
             self.prior_ = float(min(max(lam * len(gamma) / max(possible_pairs, 1.0), 1e-12), 0.5))
         self.candidate_match_rate_ = lam
         self.n_iter_ = iterations
+        self.n_records_ = int(n_records)
+        self.possible_pairs_ = float(possible_pairs)
         return self
+
+    def for_records(self, n_records: int, possible_pairs: float) -> FellegiSunter:
+        """This model for another data set: the same ``m`` and ``u``, the prior scaled to its size.
+
+        The prior is the chance that two random records are one person. With as many duplicates per
+        record as the data the model was fitted on, the matching pairs grow with the records and the
+        possible pairs with their square, so the prior becomes
+        ``prior_ * (n_records / n_records_) * (possible_pairs_ / possible_pairs)`` (within the bounds
+        :meth:`fit_gamma` keeps). Returns ``self`` when the size is the same or the model does not
+        know the size of its data (``n_records_`` 0, e.g. a model from an older file).
+
+        >>> import pyarrow as pa
+        >>> from matchers.features import build_features
+        >>> f = build_features(pa.table({"email": ["a@x.com", "a@x.com", "b@y.com", "c@z.com"]}))
+        >>> model = FellegiSunter(u_sample_size=100).fit(f, np.array([0]), np.array([1]))
+        >>> model.n_records_, model.possible_pairs_
+        (4, 6.0)
+        >>> small = model.for_records(2, 1.0)  # half the records, a sixth of the pairs
+        >>> round(small.prior_ / model.prior_, 6), model.for_records(4, 6.0) is model
+        (3.0, True)
+        """
+        self._check_fitted()
+        if self.n_records_ <= 0 or not math.isfinite(self.possible_pairs_):
+            return self
+        n_records, possible_pairs = int(n_records), max(float(possible_pairs), 1.0)
+        if n_records == self.n_records_ and possible_pairs == self.possible_pairs_:
+            return self
+        scale = (n_records / self.n_records_) * (self.possible_pairs_ / possible_pairs)
+        model = replace(self, m_=[m.copy() for m in self.m_], u_=[u.copy() for u in self.u_])
+        model.prior_ = float(min(max(self.prior_ * scale, 1e-12), 0.5))
+        model.n_records_, model.possible_pairs_ = n_records, possible_pairs
+        return model
 
     def _count_exhaustive_u(
         self,
@@ -470,8 +549,10 @@ class FellegiSunter:
             "m": [m.tolist() for m in self.m_],
             "u": [u.tolist() for u in self.u_],
             "prior": self.prior_,
-            "candidate_match_rate": self.candidate_match_rate_,
+            "candidate_match_rate": _finite_or_none(self.candidate_match_rate_),
             "n_iter": self.n_iter_,
+            "n_records": self.n_records_,
+            "possible_pairs": _finite_or_none(self.possible_pairs_),
         }
 
     @classmethod
@@ -481,7 +562,9 @@ class FellegiSunter:
         """A fitted model from :meth:`to_dict` output.
 
         ``comparisons`` (default :data:`~matchers.comparisons.DEFAULT_COMPARISONS`) must have the names
-        and level counts the model was fitted with; ``params`` are further constructor arguments.
+        and level counts the model was fitted with; ``params`` are further constructor arguments. Raises
+        :class:`ValueError` when they differ or the parameters are not probabilities (``m`` and ``u``
+        above 0, the prior between 0 and 1), :class:`KeyError` when a parameter is missing.
 
         >>> import pyarrow as pa
         >>> from matchers.features import build_features
@@ -491,21 +574,20 @@ class FellegiSunter:
         True
         """
         comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
-        names = [str(name) for name in data["comparisons"]]
-        if names != [c.name for c in comps]:
-            raise ValueError(f"the model was fitted with comparisons {names}, not {[c.name for c in comps]}")
-        m = [np.asarray(v, dtype=np.float64) for v in data["m"]]
-        u = [np.asarray(v, dtype=np.float64) for v in data["u"]]
-        for c, m_k, u_k in zip(comps, m, u, strict=True):
-            if len(m_k) != len(c.levels) or len(u_k) != len(c.levels):
-                raise ValueError(
-                    f"comparison {c.name!r} has {len(c.levels)} levels; the model has {len(m_k)}"
-                )
+        m = _level_arrays(data, "m", comps)
+        u = _level_arrays(data, "u", comps)
+        prior = float(data["prior"])
+        if not 0.0 < prior < 1.0:
+            raise ValueError(f"the model's prior must lie between 0 and 1, not {prior}")
         model = cls(comparisons=comps, **params)
         model.m_, model.u_ = m, u
-        model.prior_ = float(data["prior"])
-        model.candidate_match_rate_ = float(data.get("candidate_match_rate", float("nan")))
+        model.prior_ = prior
+        model.candidate_match_rate_ = _float_or_nan(data.get("candidate_match_rate"))
         model.n_iter_ = int(data.get("n_iter", 0))
+        model.n_records_ = int(data.get("n_records") or 0)
+        model.possible_pairs_ = _float_or_nan(data.get("possible_pairs"))
+        if model.n_records_ < 0 or not model.possible_pairs_ > 0:  # unknown (or unusable): not scaled
+            model.n_records_, model.possible_pairs_ = 0, float("nan")
         return model
 
 
@@ -569,3 +651,41 @@ class LogisticScorer:
         """Match probability of each pair."""
         weights = self.match_weights_gamma(gamma)
         return match_probability(self.intercept_ + weights.sum(axis=1, dtype=np.float64))
+
+    def to_dict(self) -> dict[str, object]:
+        """The fitted parameters as plain JSON-able data: the intercept and each level's weight (log2)."""
+        if not self.coef_:
+            raise NotFittedError("LogisticScorer is not fitted yet: call fit_gamma(gamma, y) first")
+        return {
+            "comparisons": [c.name for c in self.comparisons],
+            "coef": [c.tolist() for c in self.coef_],
+            "intercept": self.intercept_,
+            "C": self.C,
+        }
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, comparisons: Sequence[Comparison] | None = None
+    ) -> LogisticScorer:
+        """A fitted scorer from :meth:`to_dict` output.
+
+        ``comparisons`` (default :data:`~matchers.comparisons.DEFAULT_COMPARISONS`) must have the names
+        and level counts the scorer was fitted with (else :class:`ValueError`, as for weights that are
+        not finite numbers).
+
+        >>> gamma = np.array([[1, 1], [1, 2], [2, 2], [2, 1]] * 20, dtype=np.int8)
+        >>> scorer = LogisticScorer(comparisons=DEFAULT_COMPARISONS[:2]).fit_gamma(gamma, [1, 1, 0, 0] * 20)
+        >>> again = LogisticScorer.from_dict(scorer.to_dict(), comparisons=DEFAULT_COMPARISONS[:2])
+        >>> again.to_dict() == scorer.to_dict()
+        True
+        """
+        comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
+        coef = _level_arrays(data, "coef", comps)
+        intercept = float(data["intercept"])
+        if not math.isfinite(intercept):
+            raise ValueError(f"the scorer's intercept must be a finite number, not {intercept}")
+        scorer = cls(comparisons=comps, C=float(data.get("C", 1.0)))
+        for c in coef:
+            c[0] = 0.0  # the null level is the baseline
+        scorer.coef_, scorer.intercept_ = coef, intercept
+        return scorer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from identity._cli import main
+from matchers.fellegi_sunter import FellegiSunter
 
 ERP = """CardCode,CardName,Phone1,Phone2,Cellular,EmailAddress,Address,City,ZipCode,Country
 C001,"SMITH, WILLIAM",(212) 736-5000,,917.555.0134,bill.smith@gmial.com,12 Main Street,New York,10001,US
@@ -426,3 +428,96 @@ def test_every_option_is_in_the_readme() -> None:
     assert ["--previous"] in actions
     missing = [names for names in actions if not any(f"`{name}" in readme for name in names)]
     assert not missing, f"options not in README.md: {missing}"
+
+
+def _train_seconds(err: str) -> float:
+    match = re.search(r"\btrain ([\d.]+)s", err)
+    assert match, err
+    return float(match.group(1))
+
+
+def test_save_model_then_model_gives_the_same_clusters_without_training(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = tmp_path / "model.json"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    code, err = _run(*map(str, inputs), "-o", str(first), "--pairs", str(tmp_path / "p1.csv"), "--save-model", str(model))
+    assert code == 0, err
+    assert err.splitlines()[-1] == f"model saved to {model}"
+    assert json.loads(model.read_text())["format"] == "identity-dedupe-model"
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained although --model was given")
+
+    monkeypatch.setattr(FellegiSunter, "fit_gamma", no_training)
+    code, err = _run(*map(str, inputs), "-o", str(second), "--pairs", str(tmp_path / "p2.csv"), "--model", str(model))
+    assert code == 0, err
+    assert err.splitlines()[-1] == f"model loaded from {model} (nothing trained on this run)"
+    assert _train_seconds(err) < 0.05
+    assert first.read_text() == second.read_text()
+    assert (tmp_path / "p1.csv").read_text() == (tmp_path / "p2.csv").read_text()
+
+
+def test_the_sample_scored_with_a_saved_model_is_the_readme_run(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    sample = [str(root / "examples/erp_customers.csv"), str(root / "examples/shopify_customers.csv")]
+    model = tmp_path / "model.json"
+    assert _run(*sample, "-o", str(tmp_path / "a.csv"), "-q", "--save-model", str(model)) == (0, "")
+    code, err = _run(*sample, "-o", str(tmp_path / "b.csv"), "--model", str(model))
+    assert code == 0, err
+    assert err.splitlines()[0] in (root / "README.md").read_text()
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such model file"),
+        ("{not json", "not a model file (not JSON)"),
+        ('{"format": "identity-dedupe-model", "format_version": 9}', "model file format version 9"),
+        ("erp,C001\n", "not a model file (not JSON)"),
+    ],
+)
+def test_a_bad_model_file_exits_2_with_one_line_naming_it(
+    inputs: tuple[Path, Path], tmp_path: Path, content: str | None, message: str
+) -> None:
+    model = tmp_path / "model.json"
+    if content is not None:
+        model.write_text(content)
+    out = tmp_path / "clusters.csv"
+    code, err = _run(*map(str, inputs), "-o", str(out), "--model", str(model))
+    assert code == 2
+    assert err.startswith(f"identity-dedupe: error: {model}: ") and err.count("\n") == 1
+    assert message in err
+    assert not out.exists()
+
+
+def test_save_model_into_a_folder_that_does_not_exist_is_refused_before_the_run(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "clusters.csv"
+    target = tmp_path / "missing" / "model.json"
+    code, err = _run(*map(str, inputs), "-o", str(out), "--save-model", str(target))
+    assert code == 2
+    assert err == f"identity-dedupe: error: {target}: the folder {target.parent} does not exist\n"
+    assert not out.exists()
+
+
+def test_help_shows_the_model_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "--save-model MODEL" in text and "--model MODEL" in text
+    assert "--model model.json" in text  # an example
+
+
+def test_a_nightly_run_keeps_its_weights_and_its_ids(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    out, model = tmp_path / "clusters.csv", tmp_path / "model.json"
+    assert _run(*map(str, inputs), "-o", str(out), "-q", "--save-model", str(model))[0] == 0
+    first = out.read_text()
+    code, err = _run(*map(str, inputs), "-o", str(out), "--model", str(model), "--previous", str(out))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines[2] == f"model loaded from {model} (nothing trained on this run)"
+    assert lines[3].startswith(f"ids from {out}: ") and " 0 new, 0 retired" in lines[3]
+    assert out.read_text() == first
