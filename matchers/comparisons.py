@@ -452,7 +452,7 @@ class Comparison(ABC):
     identity only when no comparison sits at its ``contradiction_level`` (two different e-mails, two
     different phones): twins share a date of birth, not their mailbox and mobile.
 
-    ``contested_cannot_link_level`` marks two people only when their contacts disagree: some comparison
+    ``contested_cannot_link_levels`` mark two people only when their contacts disagree: some comparison
     sits at its ``contradiction_level`` and none at its ``confirmation_level`` (the same e-mail), and
     no identifier proves one person. John Smith and John Smith Jr of one address with two mailboxes
     are father and son; with one mailbox, one man who wrote Jr once. (A shared phone confirms nothing:
@@ -474,7 +474,7 @@ class Comparison(ABC):
     identity_level: int | None = None
     weak_identity: bool = False
     contradiction_level: int | None = None
-    contested_cannot_link_level: int | None = None
+    contested_cannot_link_levels: tuple[int, ...] = ()
     confirmation_level: int | None = None
     m_default: tuple[float, ...] = ()
     u_default: tuple[float, ...] = ()
@@ -498,7 +498,12 @@ class FirstNameComparison(Comparison):
     ``initial`` (J vs John, W vs Bill) / ``else``; the exact level is term-frequency adjusted; ``else`` means two
     different people (household guard). A name of four letters or fewer reaches the Jaro-Winkler levels
     only as the start of the other or within two edits of it (Zeb ~ Zebulon, Jon ~ John; Mia / Michael is
-    ``else``)."""
+    ``else``).
+
+    ``jaro_winkler>=0.80`` is a contested cannot-link (see :class:`Comparison`): Mary and Mark, Liam and
+    Lisa, Alison and Jason of one address are two people when their e-mails or phones disagree and no
+    e-mail is shared. On the 250k benchmark it cut the household pairs merged from 717 to 604 for 0.0004
+    of recall (FEBRL1-4 unchanged)."""
 
     name: str = "first_name"
     levels: tuple[str, ...] = (
@@ -514,6 +519,7 @@ class FirstNameComparison(Comparison):
     tf_attr: str | None = "first_tf"
     cannot_link_level: int | None = 6
     soft_cannot_link: bool = True
+    contested_cannot_link_levels: tuple[int, ...] = (4,)
     m_default: tuple[float, ...] = (0.82, 0.05, 0.06, 0.03, 0.02, 0.02)
     u_default: tuple[float, ...] = (0.01, 0.002, 0.005, 0.03, 0.02, 0.933)
 
@@ -675,7 +681,7 @@ class SuffixComparison(Comparison):
     name: str = "name_suffix"
     levels: tuple[str, ...] = ("null", "exact", "one_side_only", "else")
     cannot_link_level: int | None = 3
-    contested_cannot_link_level: int | None = 2
+    contested_cannot_link_levels: tuple[int, ...] = (2,)
     m_default: tuple[float, ...] = (0.5, 0.49, 0.01)
     u_default: tuple[float, ...] = (0.001, 0.05, 0.949)
 
@@ -742,16 +748,18 @@ def cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) 
 
     A hard cannot-link (Jr vs Sr) always holds; a soft one (clearly different first names, different
     dates of birth) holds unless a personal identifier agrees exactly; a weak one (the date of birth)
-    counts only when no e-mail or phone disagrees; a contested one (Jr on one side only) holds only when
-    an e-mail or phone disagrees, no e-mail is shared and no identifier proves one person.
+    counts only when no e-mail or phone disagrees; a contested one (Jr on one side only, first names only
+    loosely alike) holds only when an e-mail or phone disagrees, no e-mail is shared and no identifier
+    proves one person.
 
     Columns below: first name, e-mail, name suffix, date of birth, national id.
 
     >>> levels = np.array([[6, 0, 0, 0, 0], [6, 0, 0, 1, 0], [6, 4, 0, 1, 0], [6, 4, 0, 1, 1],
-    ...                    [1, 0, 0, 3, 0], [1, 4, 2, 0, 0], [1, 1, 2, 0, 0], [1, 0, 2, 0, 0]], np.int8)
+    ...                    [1, 0, 0, 3, 0], [1, 4, 2, 0, 0], [1, 1, 2, 0, 0], [1, 0, 2, 0, 0],
+    ...                    [4, 4, 0, 0, 0], [4, 1, 0, 0, 0]], np.int8)
     >>> comparisons = (DEFAULT_COMPARISONS[0], DEFAULT_COMPARISONS[2], *DEFAULT_COMPARISONS[-3:])
     >>> cannot_link(comparisons, levels).tolist()
-    [True, False, True, False, True, True, False, False]
+    [True, False, True, False, True, True, False, False, True, False]
     """
     hard = np.zeros(len(gamma), dtype=bool)
     soft = np.zeros(len(gamma), dtype=bool)
@@ -762,8 +770,8 @@ def cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) 
     contradicted = np.zeros(len(gamma), dtype=bool)
     for k, comparison in enumerate(comparisons):
         level = gamma[:, k]
-        if comparison.contested_cannot_link_level is not None:
-            contested |= level == comparison.contested_cannot_link_level
+        if comparison.contested_cannot_link_levels:
+            contested |= np.isin(level, comparison.contested_cannot_link_levels)
         if comparison.confirmation_level is not None:
             confirmed |= level == comparison.confirmation_level
         if comparison.cannot_link_level is not None:

@@ -401,3 +401,37 @@ def test_father_and_son_of_one_name_stay_apart_when_jr_is_written_once_and_their
     assert clusters["shopify", "S1"] != clusters["erp", "C1"]  # the son, Jr, with his own mobile
     assert clusters["shopify", "S1"] == clusters["erp", "C2"]  # ...and his own mailbox, as in the ERP
     assert clusters["erp", "C3"] == clusters["shopify", "S3"]  # one man who wrote Jr once
+
+
+def test_a_couple_with_first_names_only_loosely_alike_stays_apart_when_their_contacts_differ() -> None:
+    # Mary and Mark Quarrington share an address and the landline; their names are 0.88 alike (the
+    # looser Jaro-Winkler level), their mailboxes and mobiles differ: two people. Jonathon and
+    # Johnathan Pell (the same looseness, a spelling slip) share a mailbox: one person.
+    erp = pa.table(
+        {
+            "CardCode": ["C1", "C2"],
+            "CardName": ["QUARRINGTON, MARY", "PELL, JONATHON"],
+            "Phone1": ["303-798-1679", None],
+            "Cellular": ["303 425 4441", None],
+            "E_Mail": ["mary.q@msn.com", "jpell@gmail.com"],
+            "Address": ["735 2nd Drive", "9 Elm Road"],
+            "City": ["Denver", "Austin"],
+            "ZipCode": ["80229", "78701"],
+        }
+    )
+    shop = pa.table(
+        {
+            "id": ["S1", "S2"],
+            "first_name": ["Mark", "Johnathan"],
+            "last_name": ["Quarrington", "Pell"],
+            "email": ["markq@yahoo.com", "jpell@gmail.com"],
+            "phone": ["+13037981679", None],
+            "address1": ["735 2nd Dr", None],
+            "city": ["Denver", None],
+            "zip": ["80229", None],
+        }
+    )
+    result = identity.dedupe({"erp": erp, "shopify": shop})
+    clusters = _cluster_of(result)
+    assert clusters["erp", "C1"] != clusters["shopify", "S1"]
+    assert clusters["erp", "C2"] == clusters["shopify", "S2"]
