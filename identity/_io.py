@@ -19,7 +19,7 @@ import functools
 import io
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -42,6 +42,7 @@ __all__ = [
     "read_previous",
     "read_source",
     "write_table",
+    "write_whole",
 ]
 
 #: Well-known spellings of each canonical column (compared case- and punctuation-insensitively).
@@ -706,10 +707,9 @@ def write_table(table: pa.Table, path: str | Path) -> None:
     ['"a"', '1', '2'] ['out.csv']
     """
     target = check_output(path)
-    suffix = target.suffix.lower()
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        if suffix == ".csv":
+
+    def write(partial: Path) -> None:
+        if target.suffix.lower() == ".csv":
             import pyarrow.csv as pacsv
 
             pacsv.write_csv(table, partial)
@@ -717,6 +717,17 @@ def write_table(table: pa.Table, path: str | Path) -> None:
             import pyarrow.parquet as pq
 
             pq.write_table(table, partial)
+
+    write_whole(target, write)
+
+
+def write_whole(target: Path, write: Callable[[Path], None]) -> None:
+    """Have ``write`` fill a temporary file beside ``target``, then put it in ``target``'s place: the file
+    appears whole or not at all. A target that cannot be written is an :class:`~identity.InputError`
+    naming it (an interrupt leaves ``target`` as it was, and no temporary file)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        write(partial)
         os.replace(partial, target)
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__

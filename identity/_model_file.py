@@ -22,7 +22,6 @@ a later run scale the prior to its own size (:meth:`~matchers.fellegi_sunter.Fel
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from identity._exceptions import ConfigurationError, InputError
+from identity._io import write_whole
 from matchers.comparisons import Comparison
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer
 
@@ -94,16 +94,11 @@ def write_model(document: Mapping[str, Any], path: str | os.PathLike[str]) -> No
     if not target.parent.is_dir():
         raise InputError(f"{target}: the folder {target.parent} does not exist")
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
+
+    def write(partial: Path) -> None:
         partial.write_text(text, encoding="utf-8")
-        os.replace(partial, target)
-    except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
-        raise InputError(f"{target}: cannot write it ({reason})") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+
+    write_whole(target, write)
 
 
 def resolve_model(source: object, comparisons: Sequence[Comparison]) -> FellegiSunter | LogisticScorer:
