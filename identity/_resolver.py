@@ -818,7 +818,9 @@ class Resolver:
     def load(cls, path: str | Path, *, comparisons: Sequence[Comparison] | None = None) -> Resolver:
         """Read a resolver written by :meth:`save`.
 
-        ``comparisons`` must be those the model was fitted with (default: the library's defaults).
+        ``comparisons`` must be those the model was fitted with (default: the library's defaults): other
+        ones are a :class:`~identity.ConfigurationError`; a file that is not a resolver file, or a
+        damaged one, an :class:`~identity.InputError`.
         """
         try:
             with np.load(Path(path), allow_pickle=False) as data:
@@ -829,9 +831,17 @@ class Resolver:
                 group_table = np.array(data["group_table"])
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise InputError(f"{path}: not a readable resolver file ({type(exc).__name__})") from None
-        model = FellegiSunter.from_dict(
-            header["model"], comparisons=comparisons, link_only=bool(header["link_only"])
-        )
+        comps = tuple(comparisons) if comparisons is not None else DEFAULT_COMPARISONS
+        saved = header.get("model", {}).get("comparisons") if isinstance(header.get("model"), dict) else None
+        if saved is not None and list(saved) != [c.name for c in comps]:
+            raise ConfigurationError(
+                f"{path}: the resolver was saved with the comparisons {', '.join(map(str, saved))}; "
+                f"pass those as comparisons= (given: {', '.join(c.name for c in comps)})"
+            )
+        try:
+            model = FellegiSunter.from_dict(header["model"], comparisons=comps, link_only=bool(header["link_only"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}: damaged resolver file ({type(exc).__name__}: {exc})") from None
         resolver = cls.__new__(cls)
         resolver._setup(
             columns=columns,

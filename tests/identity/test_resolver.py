@@ -7,6 +7,7 @@ wall-clock time: the latency targets are measured by ``python -m benchmarks.look
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from identity._resolver import (
     _row_keys,
     _tagged_keys,
 )
-from matchers.comparisons import compare_all
+from matchers.comparisons import DEFAULT_COMPARISONS, compare_all
 from matchers.fellegi_sunter import match_probability
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -259,6 +260,22 @@ def test_load_refuses_other_files(tmp_path: Path) -> None:
     (tmp_path / "junk.npz").write_text("not a zip")
     with pytest.raises(InputError, match="not a readable resolver file"):
         Resolver.load(tmp_path / "junk.npz")
+
+
+def test_load_with_other_comparisons_or_a_damaged_model_is_a_clear_error(resolver: Resolver, tmp_path: Path) -> None:
+    path = tmp_path / "resolver.npz"
+    resolver.save(path)
+    with pytest.raises(ConfigurationError, match="saved with the comparisons first_name, last_name"):
+        Resolver.load(path, comparisons=DEFAULT_COMPARISONS[:3])
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: np.array(data[name]) for name in data.files}
+    header = json.loads(bytes(arrays["header"]).decode("utf-8"))
+    header["model"]["m"][0] = [0.0, -1.0]  # not probabilities, and the wrong count
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    damaged = tmp_path / "damaged.npz"
+    np.savez(damaged, **arrays)
+    with pytest.raises(InputError, match="damaged resolver file"):
+        Resolver.load(damaged)
 
 
 # ------------------------------------------------------------------------------ incremental changes
