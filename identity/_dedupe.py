@@ -102,8 +102,8 @@ class DedupeResult:
         ``identity.dedupe(sources, model=path)`` then skips training and scores with these parameters.
         The file holds parameters only (no records, values or keys of the data): a header with the
         format name and version, the library version, the comparisons (names and level counts),
-        ``link_only``, then the model's parameters (with the size of the run it was fitted on). It is written whole or not
-        at all; a folder that does not exist or a file that cannot be written is an
+        ``link_only``, then the model's parameters (with the size of the run it was fitted on). It is
+        written whole or not at all; a folder that does not exist or a file that cannot be written is an
         :class:`~identity.InputError`.
 
         Examples
