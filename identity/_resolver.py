@@ -47,7 +47,7 @@ from identity._model_file import resolve_model
 from identity._privacy import mask_email, mask_phone, mask_text
 from identity._records import CustomerRecord
 from matchers._workers import bare_local
-from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
+from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, SuffixComparison, cannot_link, compare_all
 from matchers.features import (
     MAX_EMAILS,
     MAX_NICKNAME_GROUPS,
@@ -1139,8 +1139,15 @@ class Resolver:
         readings: Sequence[_Row],
         coded: _Coded | None = None,
         fresh: dict[str, list[str]] | None = None,
+        *,
+        query: bool = False,
     ) -> _Scored:
-        """Every stored row in ``rows`` against every reading; per row, its best reading."""
+        """Every stored row in ``rows`` against every reading; per row, its best reading.
+
+        With ``query`` the readings are what a caller said, not records: a generational suffix they did
+        not say is no evidence (callers seldom say "junior"), so the suffix comparison is ``null`` where
+        the reading has none, and a stored "Jr" neither weighs for nor against them.
+        """
         if coded is None or fresh is None:
             fresh = {}
             coded = self._encode(readings, fresh)
@@ -1149,6 +1156,11 @@ class Resolver:
         left = np.repeat(np.arange(k, dtype=np.int64), a)
         right = k + np.tile(np.arange(a, dtype=np.int64), k)
         gamma = compare_all(self.comparisons, local, left, right)
+        if query:
+            unsaid = local.suffix[right] < 0
+            for j, comparison in enumerate(self.comparisons):
+                if isinstance(comparison, SuffixComparison):
+                    gamma[unsaid, j] = 0
         weights = self.model.match_weights(local, left, right, gamma, n_records=max(len(self), 1))
         total = self.model.prior_weight + weights.sum(axis=1, dtype=np.float64)
         if a == 1:
@@ -1215,7 +1227,7 @@ class Resolver:
                     "nothing to search by: the query has no usable phone, email, name with postcode or address"
                 )
             return []
-        scored = self._score(rows, readings, coded, fresh)
+        scored = self._score(rows, readings, coded, fresh, query=True)
         sources = self._vocabs["source"].values
         order = np.argsort(-scored.total, kind="stable")
         ranked = scored.total[order]
@@ -1272,7 +1284,7 @@ class Resolver:
         """
         row = self._row(source, source_id)
         readings = self._readings(self._query(claim))
-        scored = self._score(np.array([row], dtype=np.int64), readings)
+        scored = self._score(np.array([row], dtype=np.int64), readings, query=True)
         gamma, weights = scored.gamma[0], scored.weights[0]
         explanation = self._explain(gamma, weights, 0.0)
         score = round(float(weights.sum(dtype=np.float64)), 4)

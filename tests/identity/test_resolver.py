@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from pydantic import ValidationError
 
@@ -503,3 +504,28 @@ def test_threads_may_share_a_resolver_while_records_come_and_go(resolver: Resolv
         t.join()
     assert errors == []
     assert [resolver.cluster_of("pos", f"{p}{k}") >= 0 for p in "AB" for k in range(0, 150, 2)] == [True] * 150
+
+
+def test_a_caller_who_does_not_say_junior_is_judged_as_if_the_record_had_no_suffix() -> None:
+    # Callers seldom say "Jr": a suffix they leave out is no evidence, for or against. Without this the
+    # stored "Jr" met a new phone as a contested cannot-link (father and son) and said "mismatch", where
+    # the same claim about a record without a suffix is "insufficient".
+    erp = pa.table(
+        {
+            "CardCode": ["C1", "C2"],
+            "CardName": ["Thomas Crawade Jr", "Peter Quill"],
+            "Phone1": ["303-798-1679", "212-555-0147"],
+            "Address": ["735 2nd Drive", "9 Elm Road"],
+            "ZipCode": ["80229", "78701"],
+        }
+    )
+    resolver = Resolver.build({"erp": erp})
+    junior = resolver.verify({"first_name": "Thomas", "last_name": "Crawade", "phone": "720 555 0199"}, "erp", "C1")
+    plain = resolver.verify({"first_name": "Peter", "last_name": "Quill", "phone": "720 555 0199"}, "erp", "C2")
+    assert junior.outcome == plain.outcome == "insufficient"
+    assert "name_suffix" not in junior.agreed + junior.disagreed
+    said = resolver.verify({"full_name": "Thomas Crawade Sr", "phone": "303-798-1679"}, "erp", "C1")
+    assert said.outcome == "mismatch" and said.disagreed == ("name_suffix",)  # Sr said: the father
+    best = resolver.lookup({"first_name": "Thomas", "last_name": "Crawade", "postcode": "80229"})[0]
+    levels = {c.field: c.level for c in best.explanation.contributions}
+    assert best.source_id == "C1" and levels["name_suffix"] == "null"
