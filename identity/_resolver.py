@@ -632,6 +632,9 @@ class Resolver:
     ('erp', 'C000101', 'phone')
     """
 
+    #: The id the next new customer gets (above every id the resolver's clusters ever had).
+    _next_cluster: int
+
     def __init__(
         self,
         result: DedupeResult,
@@ -666,6 +669,8 @@ class Resolver:
             match_weight=match_weight,
             mismatch_weight=mismatch_weight,
         )
+        # With ``previous``, ids retired tonight (above today's largest) are still not free.
+        self._next_cluster = max(self._next_cluster, int(result.summary.get("next_cluster_id", 0)))
 
     def _setup(
         self,

@@ -228,3 +228,26 @@ def test_cli_a_bad_earlier_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
         "(as identity-dedupe writes them); missing: cluster_id\n"
     )
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_resolver_built_with_an_earlier_run_never_gives_a_new_customer_an_earlier_id(
+    base: identity.DedupeResult,
+) -> None:
+    earlier = base.clusters
+    top = max(earlier["cluster_id"].to_pylist())
+    gone = set(earlier.filter(pa.compute.equal(earlier["cluster_id"], top))["source_id"].to_pylist())
+    shop = SHOP.filter(pa.compute.invert(pa.compute.is_in(SHOP["id"], pa.array(list(gone)))))
+    erp = ERP.filter(pa.compute.invert(pa.compute.is_in(ERP["CardCode"], pa.array(list(gone)))))
+    # The customer with the largest id is gone tonight: that id is retired, not free.
+    tonight = _run(erp=erp, shop=shop, previous=earlier)
+    assert top not in set(_ids(tonight).values()) and tonight.summary["ids_retired"] == 1
+    newcomer = {
+        "source": "shopify",
+        "source_id": "new-1",
+        "first_name": "Zebedee",
+        "last_name": "Quorrington",
+        "emails": ["zq@example.org"],
+    }
+    assert identity.Resolver.from_result(tonight).add(newcomer) == top + 1
+    built = identity.Resolver.build({"erp": erp, "shopify": shop}, previous=earlier)
+    assert built.add(newcomer) == top + 1
