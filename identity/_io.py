@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 
 from identity._exceptions import InputError
 from identity._records import CANONICAL_COLUMNS, MULTI_VALUE_COLUMNS
+from matchers.clustering import MAX_CLUSTER_ID
 
 __all__ = [
     "ALIASES",
@@ -381,7 +382,7 @@ def read_previous(data: Any) -> tuple[pa.Table, str]:
     """An earlier run's clusters (a path, Table or DataFrame) as ``source, source_id, cluster_id``.
 
     Returns the table (``cluster_id`` as int64) and where it came from, for messages. Every record must
-    appear once and have a whole, non-negative cluster id; anything else is an
+    appear once and have a whole cluster id from 0 to 2**62 - 1; anything else is an
     :class:`~identity.InputError` naming the row.
 
     >>> import pyarrow as pa
@@ -425,18 +426,18 @@ def _whole_numbers(col: pa.ChunkedArray, origin: str) -> npt.NDArray[np.int64]:
     values: npt.NDArray[np.int64]
     if pa.types.is_integer(arr.type) and arr.null_count == 0:
         values = arr.to_numpy().astype(np.int64)
-        bad = values < 0
+        bad = (values < 0) | (values >= MAX_CLUSTER_ID)
     else:
         text = _as_strings(arr, origin, "cluster_id") if not pa.types.is_floating(arr.type) else arr
         try:
             floats = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             floats = np.array([_as_float(v) for v in text.to_pylist()], dtype=np.float64)
-        bad = ~np.isfinite(floats) | (floats < 0) | (floats != np.floor(floats)) | (floats >= 2.0**62)
+        bad = ~np.isfinite(floats) | (floats < 0) | (floats != np.floor(floats)) | (floats >= MAX_CLUSTER_ID)
         values = np.where(bad, 0, floats).astype(np.int64)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{origin}: row {row + 1}: cluster_id must be a whole number of 0 or more")
+        raise InputError(f"{origin}: row {row + 1}: cluster_id must be a whole number from 0 to 2**62 - 1")
     return values
 
 

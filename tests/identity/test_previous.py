@@ -179,6 +179,14 @@ def test_a_parquet_file_and_a_dataframe_are_read(base: identity.DedupeResult, tm
             "row 1: cluster_id must be a whole number",
         ),
         (
+            pa.table({"source": ["erp"], "source_id": ["C000101"], "cluster_id": pa.array([2**62], pa.int64())}),
+            "row 1: cluster_id must be a whole number from 0 to 2**62 - 1",
+        ),
+        (
+            pa.table({"source": ["erp"], "source_id": ["C000101"], "cluster_id": pa.array([2**63], pa.uint64())}),
+            "row 1: cluster_id must be a whole number from 0 to 2**62 - 1",
+        ),
+        (
             pa.table({"source": ["erp_2026-11-22"], "source_id": ["C000101"], "cluster_id": [1]}),
             "none of its 1 records is in this run's input (its sources: erp_2026-11-22; here: erp, shopify)",
         ),
@@ -251,3 +259,9 @@ def test_a_resolver_built_with_an_earlier_run_never_gives_a_new_customer_an_earl
     assert identity.Resolver.from_result(tonight).add(newcomer) == top + 1
     built = identity.Resolver.build({"erp": erp, "shopify": shop}, previous=earlier)
     assert built.add(newcomer) == top + 1
+
+
+def test_an_earlier_run_with_ids_as_large_as_allowed_keeps_them(base: identity.DedupeResult) -> None:
+    ids = 2**62 - 1 - np.asarray(base.clusters["cluster_id"]) * 1_000_003  # ids from another system
+    tonight = _run(previous=_with_ids(base.clusters, ids))
+    assert tonight.clusters["cluster_id"].to_pylist() == ids.tolist()
