@@ -14,6 +14,7 @@ import pytest
 import identity
 from identity import InputError
 from identity._cli import main
+from identity._io import write_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ERP = pacsv.read_csv(
@@ -265,3 +266,13 @@ def test_an_earlier_run_with_ids_as_large_as_allowed_keeps_them(base: identity.D
     ids = 2**62 - 1 - np.asarray(base.clusters["cluster_id"]) * 1_000_003  # ids from another system
     tonight = _run(previous=_with_ids(base.clusters, ids))
     assert tonight.clusters["cluster_id"].to_pylist() == ids.tolist()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_ids_beyond_the_digits_of_a_float_keep_every_digit_through_a_file(
+    base: identity.DedupeResult, tmp_path: Path, suffix: str
+) -> None:
+    ids = 2**53 + 1 + np.asarray(base.clusters["cluster_id"]) * 2  # odd: no float64 holds them
+    path = tmp_path / f"earlier{suffix}"
+    write_table(_with_ids(base.clusters, ids), path)  # as identity-dedupe writes its output
+    assert _run(previous=path).clusters["cluster_id"].to_pylist() == ids.tolist()
