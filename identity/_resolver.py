@@ -845,7 +845,7 @@ class Resolver:
             )
         try:
             model = FellegiSunter.from_dict(header["model"], comparisons=comps, link_only=bool(header["link_only"]))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:  # OverflowError: int(Infinity)
             raise InputError(f"{path}: damaged resolver file ({type(exc).__name__}: {exc})") from None
         resolver = cls.__new__(cls)
         resolver._setup(

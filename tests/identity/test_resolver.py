@@ -276,6 +276,12 @@ def test_load_with_other_comparisons_or_a_damaged_model_is_a_clear_error(resolve
     np.savez(damaged, **arrays)
     with pytest.raises(InputError, match="damaged resolver file"):
         Resolver.load(damaged)
+    header["model"] = resolver.model.to_dict()
+    header["model"]["n_records"] = float("inf")  # json writes Infinity and reads it back
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(damaged, **arrays)
+    with pytest.raises(InputError, match="damaged resolver file"):
+        Resolver.load(damaged)
 
 
 # ------------------------------------------------------------------------------ incremental changes
