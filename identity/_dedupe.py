@@ -567,7 +567,14 @@ def _guard_unscored(
         return clustered
     # Names only: a date of birth mistyped differently in two records of one person (each joined to the
     # others by stronger evidence) is no proof of two people; on FEBRL3 every such split was wrong.
-    by_name = [c if c.name in _NAME_GUARDS else dataclasses.replace(c, cannot_link_level=None) for c in comparisons]
+    # Every kind of cannot-link of the other fields goes (their contested levels too); what they say
+    # as evidence (an identifier that proves one person, contacts that disagree) stays.
+    by_name = [
+        c
+        if c.name in _NAME_GUARDS
+        else dataclasses.replace(c, cannot_link_level=None, contested_cannot_link_levels=())
+        for c in comparisons
+    ]
     apart = cannot_link(by_name, compare_all(comparisons, features, extra_l, extra_r))
     if not apart.any():
         return clustered
