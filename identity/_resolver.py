@@ -848,18 +848,25 @@ class Resolver:
         except (ValueError, KeyError, TypeError, OverflowError) as exc:  # OverflowError: int(Infinity)
             raise InputError(f"{path}: damaged resolver file ({type(exc).__name__}: {exc})") from None
         resolver = cls.__new__(cls)
-        resolver._setup(
-            columns=columns,
-            vocabs=header["vocabularies"],
-            group_table=group_table,
-            source_ids=header["source_ids"],
-            model=model,
-            region=header["region"],
-            threshold=float(header["threshold"]),
-            match_weight=float(header["match_weight"]),
-            mismatch_weight=float(header["mismatch_weight"]),
-        )
-        resolver._next_cluster = max(resolver._next_cluster, int(header["next_cluster"]))
+        try:
+            source_ids = [str(i) for i in header["source_ids"]]
+            if any(len(col) != len(source_ids) for col in columns.values()):
+                raise ValueError("the records' columns and ids differ in length")
+            resolver._setup(
+                columns=columns,
+                vocabs=header["vocabularies"],
+                group_table=group_table,
+                source_ids=source_ids,
+                model=model,
+                region=str(header["region"]),
+                threshold=float(header["threshold"]),
+                match_weight=float(header["match_weight"]),
+                mismatch_weight=float(header["mismatch_weight"]),
+            )
+            resolver._next_cluster = max(resolver._next_cluster, int(header["next_cluster"]))
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError) as exc:
+            # The type only: a message about the vocabularies could quote a stored name or e-mail.
+            raise InputError(f"{path}: damaged resolver file ({type(exc).__name__})") from None
         return resolver
 
     # -- container ------------------------------------------------------------------------------
