@@ -228,7 +228,9 @@ def dedupe(
         rows). (An id that was the largest and is retired tonight is not in tonight's output, so a run
         that takes tonight's output as ``previous`` may give it to a new cluster.) ``summary`` counts
         the ids carried, new and retired, and the records new, gone and in another cluster than before
-        (``ids_carried`` ... ``records_moved``).
+        (``ids_carried`` ... ``records_moved``); ``next_cluster_id`` is the smallest id above every
+        earlier and every new one, where a :class:`~identity.Resolver` built on the result numbers the
+        customers it adds.
     progress : callable, optional
         Called as ``progress(stage, fraction)`` at the start (0.0) and end (1.0) of each stage.
 
@@ -421,6 +423,9 @@ def _carry_over(
         rank[order] = np.arange(n, dtype=np.int64)
     result = carry_ids(labels, before, rank=rank, earlier_ids=previous.column("cluster_id").to_numpy())
     moved = int((found & (result.ids != before)).sum())
+    # Ids retired tonight stay taken: a record added later (Resolver.add) must not get one of them.
+    taken = [previous.column("cluster_id").to_numpy(), result.ids]
+    next_id = max((int(ids.max()) + 1 for ids in taken if len(ids)), default=0)
     return result.ids, {
         "previous_origin": origin,
         "ids_carried": result.carried,
@@ -429,6 +434,7 @@ def _carry_over(
         "records_new": int((~found).sum()),
         "records_gone": previous.num_rows - int(found.sum()),
         "records_moved": moved,
+        "next_cluster_id": next_id,
     }
 
 
@@ -561,7 +567,14 @@ def _guard_unscored(
         return clustered
     # Names only: a date of birth mistyped differently in two records of one person (each joined to the
     # others by stronger evidence) is no proof of two people; on FEBRL3 every such split was wrong.
-    by_name = [c if c.name in _NAME_GUARDS else dataclasses.replace(c, cannot_link_level=None) for c in comparisons]
+    # Every kind of cannot-link of the other fields goes (their contested levels too); what they say
+    # as evidence (an identifier that proves one person, contacts that disagree) stays.
+    by_name = [
+        c
+        if c.name in _NAME_GUARDS
+        else dataclasses.replace(c, cannot_link_level=None, contested_cannot_link_levels=())
+        for c in comparisons
+    ]
     apart = cannot_link(by_name, compare_all(comparisons, features, extra_l, extra_r))
     if not apart.any():
         return clustered

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import decimal
 import functools
 import io
 import json
@@ -31,6 +32,7 @@ import pyarrow.compute as pc
 
 from identity._exceptions import InputError
 from identity._records import CANONICAL_COLUMNS, MULTI_VALUE_COLUMNS
+from matchers.clustering import MAX_CLUSTER_ID
 
 __all__ = [
     "ALIASES",
@@ -381,7 +383,7 @@ def read_previous(data: Any) -> tuple[pa.Table, str]:
     """An earlier run's clusters (a path, Table or DataFrame) as ``source, source_id, cluster_id``.
 
     Returns the table (``cluster_id`` as int64) and where it came from, for messages. Every record must
-    appear once and have a whole, non-negative cluster id; anything else is an
+    appear once and have a whole cluster id from 0 to 2**62 - 1; anything else is an
     :class:`~identity.InputError` naming the row.
 
     >>> import pyarrow as pa
@@ -420,31 +422,62 @@ def read_previous(data: Any) -> tuple[pa.Table, str]:
 
 
 def _whole_numbers(col: pa.ChunkedArray, origin: str) -> npt.NDArray[np.int64]:
-    """A cluster id column (integers, whole floats such as pandas writes, or their text) as int64."""
+    """A cluster id column (integers, whole floats such as pandas writes, or their text) as int64.
+
+    Text is read digit for digit (``"9007199254740993"`` is not rounded to the nearest float64).
+    """
     arr = col.combine_chunks()
     values: npt.NDArray[np.int64]
     if pa.types.is_integer(arr.type) and arr.null_count == 0:
         values = arr.to_numpy().astype(np.int64)
-        bad = values < 0
-    else:
-        text = _as_strings(arr, origin, "cluster_id") if not pa.types.is_floating(arr.type) else arr
-        try:
-            floats = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            floats = np.array([_as_float(v) for v in text.to_pylist()], dtype=np.float64)
-        bad = ~np.isfinite(floats) | (floats < 0) | (floats != np.floor(floats)) | (floats >= 2.0**62)
+        bad = (values < 0) | (values >= MAX_CLUSTER_ID)
+    elif pa.types.is_floating(arr.type):
+        floats = arr.to_numpy(zero_copy_only=False)
+        bad = ~np.isfinite(floats) | (floats < 0) | (floats != np.floor(floats)) | (floats >= MAX_CLUSTER_ID)
         values = np.where(bad, 0, floats).astype(np.int64)
+    else:
+        values = _whole_texts(_as_strings(arr, origin, "cluster_id"))
+        bad = (values < 0) | (values >= MAX_CLUSTER_ID)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{origin}: row {row + 1}: cluster_id must be a whole number of 0 or more")
+        raise InputError(f"{origin}: row {row + 1}: cluster_id must be a whole number from 0 to 2**62 - 1")
     return values
 
 
-def _as_float(value: Any) -> float:
+def _whole_texts(text: pa.Array) -> npt.NDArray[np.int64]:
+    """Whole numbers written as text (``"17"``, or ``"17.0"`` as pandas writes float ids) as int64, -1
+    where there is none.
+
+    Through float64 where that is exact (below 2**53); the rest as 64-bit integers, else digit by
+    digit (:func:`_whole_number`), so that no id is rounded to another.
+    """
     try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
+        floats = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        floats = np.full(len(text), np.nan)
+    exact = np.isfinite(floats) & (np.abs(floats) < 2.0**53) & (floats == np.floor(floats))
+    values = np.where(exact, floats, -1).astype(np.int64)
+    rest = np.flatnonzero(~exact)
+    if len(rest):
+        left = text.take(pa.array(rest))
+        try:
+            if left.null_count:
+                raise pa.ArrowInvalid("missing ids")
+            values[rest] = pc.cast(left, pa.int64()).to_numpy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            values[rest] = [_whole_number(v) for v in left.to_pylist()]
+    return values
+
+
+def _whole_number(value: str | None) -> int:
+    """``value`` ("17", " 17 ", "17.0", "1.7e1") as an exact int, or -1 if it is not a whole number."""
+    try:
+        number = decimal.Decimal(value.strip()) if value is not None else None
+    except decimal.InvalidOperation:
+        return -1
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        return -1
+    return int(number) if 0 <= number < MAX_CLUSTER_ID else -1
 
 
 def _from_mixed_pandas(frame: Any) -> pa.Table:

@@ -160,7 +160,7 @@ def _read(path: Path, comparisons: Sequence[Comparison]) -> FellegiSunter | Logi
         raise InputError(f"{path}: not a model file (not UTF-8 text)") from None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise InputError(f"{path}: not a model file (not JSON)") from None
     if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
         raise InputError(f"{path}: not a model file (no \"format\": \"{MODEL_FORMAT}\")")
@@ -179,14 +179,14 @@ def _read(path: Path, comparisons: Sequence[Comparison]) -> FellegiSunter | Logi
         link_only = document["link_only"]
         if not isinstance(parameters, dict) or not isinstance(link_only, bool):
             raise TypeError("parameters must be an object and link_only true or false")
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: int(Infinity)
         raise InputError(f"{path}: damaged model file ({_reason(exc)})") from None
     _check_comparisons(fitted, comparisons, what=f"{path}: the model was fitted with")
     try:
         if kind == "logistic":
             return LogisticScorer.from_dict(parameters, comparisons=comparisons)
         model = FellegiSunter.from_dict(parameters, comparisons=comparisons, link_only=link_only)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: int(Infinity)
         raise InputError(f"{path}: damaged model file ({_reason(exc)})") from None
     return model
 

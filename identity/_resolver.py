@@ -632,6 +632,9 @@ class Resolver:
     ('erp', 'C000101', 'phone')
     """
 
+    #: The id the next new customer gets (above every id the resolver's clusters ever had).
+    _next_cluster: int
+
     def __init__(
         self,
         result: DedupeResult,
@@ -666,6 +669,8 @@ class Resolver:
             match_weight=match_weight,
             mismatch_weight=mismatch_weight,
         )
+        # With ``previous``, ids retired tonight (above today's largest) are still not free.
+        self._next_cluster = max(self._next_cluster, int(result.summary.get("next_cluster_id", 0)))
 
     def _setup(
         self,
@@ -840,21 +845,28 @@ class Resolver:
             )
         try:
             model = FellegiSunter.from_dict(header["model"], comparisons=comps, link_only=bool(header["link_only"]))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:  # OverflowError: int(Infinity)
             raise InputError(f"{path}: damaged resolver file ({type(exc).__name__}: {exc})") from None
         resolver = cls.__new__(cls)
-        resolver._setup(
-            columns=columns,
-            vocabs=header["vocabularies"],
-            group_table=group_table,
-            source_ids=header["source_ids"],
-            model=model,
-            region=header["region"],
-            threshold=float(header["threshold"]),
-            match_weight=float(header["match_weight"]),
-            mismatch_weight=float(header["mismatch_weight"]),
-        )
-        resolver._next_cluster = max(resolver._next_cluster, int(header["next_cluster"]))
+        try:
+            source_ids = [str(i) for i in header["source_ids"]]
+            if any(len(col) != len(source_ids) for col in columns.values()):
+                raise ValueError("the records' columns and ids differ in length")
+            resolver._setup(
+                columns=columns,
+                vocabs=header["vocabularies"],
+                group_table=group_table,
+                source_ids=source_ids,
+                model=model,
+                region=str(header["region"]),
+                threshold=float(header["threshold"]),
+                match_weight=float(header["match_weight"]),
+                mismatch_weight=float(header["mismatch_weight"]),
+            )
+            resolver._next_cluster = max(resolver._next_cluster, int(header["next_cluster"]))
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError) as exc:
+            # The type only: a message about the vocabularies could quote a stored name or e-mail.
+            raise InputError(f"{path}: damaged resolver file ({type(exc).__name__})") from None
         return resolver
 
     # -- container ------------------------------------------------------------------------------

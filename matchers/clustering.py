@@ -20,7 +20,10 @@ import numpy.typing as npt
 from matchers._columns import sorted_unique
 from matchers.blocking import pairs_within_blocks
 
-__all__ = ["CarriedIds", "ClusterResult", "carry_ids", "cluster_pairs", "unscored_pairs"]
+__all__ = ["MAX_CLUSTER_ID", "CarriedIds", "ClusterResult", "carry_ids", "cluster_pairs", "unscored_pairs"]
+
+#: Earlier cluster ids :func:`carry_ids` takes are below this, so that fresh ids above them fit in 64 bits.
+MAX_CLUSTER_ID = 2**62
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -279,7 +282,8 @@ def carry_ids(
     labels : ndarray of shape (n,)
         Today's clusters, ``0..k-1``, each label used (as :class:`ClusterResult` numbers them).
     previous : ndarray of shape (n,)
-        Each record's earlier cluster id (non-negative), or -1 for a record the earlier run did not have.
+        Each record's earlier cluster id (0 to :data:`MAX_CLUSTER_ID` - 1), or -1 for a record the
+        earlier run did not have.
     rank : ndarray of shape (n,), optional
         Breaks the last ties: of two clusters sharing as many records with one earlier id, the one
         holding the record of lowest rank keeps it; fresh ids follow it too. Default: the record's
@@ -309,13 +313,17 @@ def carry_ids(
         if earlier_ids is None
         else sorted_unique(np.concatenate([earlier, np.asarray(earlier_ids, dtype=np.int64)]))
     )
-    # Distinct (cluster, earlier id) pairs with the number of records they share.
-    span = int(earlier[-1]) + 1 if len(earlier) else 1
-    codes = np.sort(labels[known] * span + previous[known])
+    if len(every) and not 0 <= int(every[0]) <= int(every[-1]) < MAX_CLUSTER_ID:
+        raise ValueError(f"earlier cluster ids must lie between 0 and 2**62 - 1, got {int(every[-1])}")
+    # Distinct (cluster, earlier id) pairs with the number of records they share. An earlier id is
+    # coded by its place among the earlier ids, not by its value: ids may be as large as 2**62, and a
+    # cluster number times such an id is beyond 64 bits.
+    span = max(len(earlier), 1)
+    codes = np.sort(labels[known] * span + np.searchsorted(earlier, previous[known]))
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
     shared = np.diff(np.append(starts, len(codes)))
     codes = codes[starts]
-    pair_cluster, pair_id = codes // span, codes % span
+    pair_cluster, pair_id = codes // span, earlier[codes % span]
     first = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, labels, rank)
     order = np.lexsort((first[pair_cluster], pair_id, -shared))

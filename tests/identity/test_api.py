@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 
 import identity
 from identity import ConfigurationError, InputError
+from matchers.comparisons import DEFAULT_COMPARISONS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -341,6 +343,32 @@ def test_one_person_joined_through_others_is_not_split_by_differently_mistyped_b
     assert ("A", "C") not in scored and ("C", "A") not in scored
     clusters = _cluster_of(result)
     assert clusters["crm", "A"] == clusters["crm", "B"] == clusters["crm", "C"] != clusters["crm", "OTHER"]
+
+
+def test_only_names_split_records_joined_through_others_whatever_kind_of_cannot_link_a_field_has() -> None:
+    # As above, and C's mailbox differs from A's (contacts disagree). A date of birth whose "else"
+    # level is a contested cannot-link as well as a soft one (the same pairs when compared) must not
+    # split A from C either: it is not a name.
+    person = pa.table(
+        {
+            "source_id": ["A", "B", "C", "OTHER"],
+            "first_name": ["Jonathan", "Jonathan", "Jonathan", "Zoe"],
+            "last_name": ["Quarrington", "Quarrington", "Quarrington", "Quinn"],
+            "email": ["jq@gmail.com", "jq@gmail.com", "jonq@work-mail.com", "zoe@example.com"],
+            "phone": [None, "+12125550100", "+12125550100", "+13125550199"],
+            "address": [None, "12 Elm Street", "12 Elm St", "3 Oak Road"],
+            "postcode": [None, "10001", "10001", "60601"],
+            "date_of_birth": ["1980-01-02", "1980-01-12", "1980-11-12", "1990-05-05"],
+        }
+    )
+    default_dob = next(c for c in DEFAULT_COMPARISONS if c.name == "date_of_birth")
+    contested_dob = dataclasses.replace(default_dob, contested_cannot_link_levels=(3,))
+    comparisons = [contested_dob if c is default_dob else c for c in DEFAULT_COMPARISONS]
+    for given in (DEFAULT_COMPARISONS, comparisons):
+        result = identity.dedupe({"crm": person}, threshold=0.5, comparisons=given)
+        assert {(p["source_id_l"], p["source_id_r"]) for p in result.pairs.to_pylist()} == {("A", "B"), ("B", "C")}
+        clusters = _cluster_of(result)
+        assert clusters["crm", "A"] == clusters["crm", "B"] == clusters["crm", "C"] != clusters["crm", "OTHER"]
 
 
 def test_link_keeps_two_people_of_one_source_apart_through_a_record_of_the_other() -> None:

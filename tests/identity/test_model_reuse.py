@@ -266,6 +266,34 @@ def test_damaged_parameters_are_an_input_error_naming_the_file(tmp_path: Path) -
     assert "'phone'" in _one_line(exc)
 
 
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [("n_records", "Infinity"), ("n_iter", "-Infinity"), ("n_records", "1e999"), ("prior", "NaN")],
+)
+def test_a_number_json_reads_as_infinite_or_nan_is_an_input_error(tmp_path: Path, key: str, text: str) -> None:
+    # Python's json module reads NaN, Infinity and numbers too large for a float (as inf) without error.
+    document = json.loads(json.dumps(_sample_document()))
+    document["parameters"][key] = "PLACEHOLDER"
+    path = _write(tmp_path, json.dumps(document).replace('"PLACEHOLDER"', text))
+    with pytest.raises(InputError, match="damaged model file") as exc:
+        identity.dedupe(SAMPLE, model=path)
+    assert _one_line(exc).startswith(f"{path}: ")
+
+
+def test_a_comparison_with_infinitely_many_levels_or_a_file_nested_too_deep_is_an_input_error(
+    tmp_path: Path,
+) -> None:
+    document = json.loads(json.dumps(_sample_document()))
+    document["comparisons"][0]["levels"] = "PLACEHOLDER"
+    path = _write(tmp_path, json.dumps(document).replace('"PLACEHOLDER"', "Infinity"))
+    with pytest.raises(InputError, match="damaged model file"):
+        identity.dedupe(SAMPLE, model=path)
+    path = _write(tmp_path, "[" * 100_000)
+    with pytest.raises(InputError) as exc:
+        identity.dedupe(SAMPLE, model=path)
+    assert _one_line(exc) == f"{path}: not a model file (not JSON)"
+
+
 def test_a_missing_file_or_a_folder_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         identity.dedupe(SAMPLE, model=tmp_path / "missing.json")

@@ -14,6 +14,7 @@ import pytest
 import identity
 from identity import InputError
 from identity._cli import main
+from identity._io import write_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ERP = pacsv.read_csv(
@@ -179,6 +180,14 @@ def test_a_parquet_file_and_a_dataframe_are_read(base: identity.DedupeResult, tm
             "row 1: cluster_id must be a whole number",
         ),
         (
+            pa.table({"source": ["erp"], "source_id": ["C000101"], "cluster_id": pa.array([2**62], pa.int64())}),
+            "row 1: cluster_id must be a whole number from 0 to 2**62 - 1",
+        ),
+        (
+            pa.table({"source": ["erp"], "source_id": ["C000101"], "cluster_id": pa.array([2**63], pa.uint64())}),
+            "row 1: cluster_id must be a whole number from 0 to 2**62 - 1",
+        ),
+        (
             pa.table({"source": ["erp_2026-11-22"], "source_id": ["C000101"], "cluster_id": [1]}),
             "none of its 1 records is in this run's input (its sources: erp_2026-11-22; here: erp, shopify)",
         ),
@@ -228,3 +237,42 @@ def test_cli_a_bad_earlier_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
         "(as identity-dedupe writes them); missing: cluster_id\n"
     )
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_resolver_built_with_an_earlier_run_never_gives_a_new_customer_an_earlier_id(
+    base: identity.DedupeResult,
+) -> None:
+    earlier = base.clusters
+    top = max(earlier["cluster_id"].to_pylist())
+    gone = set(earlier.filter(pa.compute.equal(earlier["cluster_id"], top))["source_id"].to_pylist())
+    shop = SHOP.filter(pa.compute.invert(pa.compute.is_in(SHOP["id"], pa.array(list(gone)))))
+    erp = ERP.filter(pa.compute.invert(pa.compute.is_in(ERP["CardCode"], pa.array(list(gone)))))
+    # The customer with the largest id is gone tonight: that id is retired, not free.
+    tonight = _run(erp=erp, shop=shop, previous=earlier)
+    assert top not in set(_ids(tonight).values()) and tonight.summary["ids_retired"] == 1
+    newcomer = {
+        "source": "shopify",
+        "source_id": "new-1",
+        "first_name": "Zebedee",
+        "last_name": "Quorrington",
+        "emails": ["zq@example.org"],
+    }
+    assert identity.Resolver.from_result(tonight).add(newcomer) == top + 1
+    built = identity.Resolver.build({"erp": erp, "shopify": shop}, previous=earlier)
+    assert built.add(newcomer) == top + 1
+
+
+def test_an_earlier_run_with_ids_as_large_as_allowed_keeps_them(base: identity.DedupeResult) -> None:
+    ids = 2**62 - 1 - np.asarray(base.clusters["cluster_id"]) * 1_000_003  # ids from another system
+    tonight = _run(previous=_with_ids(base.clusters, ids))
+    assert tonight.clusters["cluster_id"].to_pylist() == ids.tolist()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_ids_beyond_the_digits_of_a_float_keep_every_digit_through_a_file(
+    base: identity.DedupeResult, tmp_path: Path, suffix: str
+) -> None:
+    ids = 2**53 + 1 + np.asarray(base.clusters["cluster_id"]) * 2  # odd: no float64 holds them
+    path = tmp_path / f"earlier{suffix}"
+    write_table(_with_ids(base.clusters, ids), path)  # as identity-dedupe writes its output
+    assert _run(previous=path).clusters["cluster_id"].to_pylist() == ids.tolist()

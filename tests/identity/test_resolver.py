@@ -277,6 +277,43 @@ def test_load_with_other_comparisons_or_a_damaged_model_is_a_clear_error(resolve
     np.savez(damaged, **arrays)
     with pytest.raises(InputError, match="damaged resolver file"):
         Resolver.load(damaged)
+    header["model"] = resolver.model.to_dict()
+    header["model"]["n_records"] = float("inf")  # json writes Infinity and reads it back
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(damaged, **arrays)
+    with pytest.raises(InputError, match="damaged resolver file"):
+        Resolver.load(damaged)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("next_cluster", None),
+        ("source_ids", None),
+        ("vocabularies", None),
+        ("region", None),
+        ("threshold", None),
+        ("next_cluster", float("inf")),
+        ("source_ids", ["C000101"]),
+    ],
+)
+def test_load_of_a_damaged_header_is_an_input_error(
+    resolver: Resolver, tmp_path: Path, key: str, value: object
+) -> None:
+    path = tmp_path / "resolver.npz"
+    resolver.save(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: np.array(data[name]) for name in data.files}
+    header = json.loads(bytes(arrays["header"]).decode("utf-8"))
+    if value is None:
+        del header[key]
+    else:
+        header[key] = value
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(path, **arrays)
+    with pytest.raises(InputError, match="damaged resolver file") as exc:
+        Resolver.load(path)
+    assert str(exc.value).startswith(f"{path}: ") and "\n" not in str(exc.value)
 
 
 # ------------------------------------------------------------------------------ incremental changes

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchers._reference import carried_ids
-from matchers.clustering import carry_ids
+from matchers.clustering import MAX_CLUSTER_ID, carry_ids
 
 
 def _ids(labels: list[int], previous: list[int], **kwargs: object) -> list[int]:
@@ -92,3 +93,21 @@ def test_agrees_with_the_one_pair_at_a_time_reference(
     )
     assert fast.carried + fast.new == len(set(labels))
     assert fast.retired == len(set(gone) | {p for p in previous if p >= 0}) - fast.carried
+
+
+def test_large_earlier_ids_are_carried_as_they_are() -> None:
+    # Ids from another system (a 15-digit key; the largest read_previous accepts): the number of
+    # clusters times the largest id is beyond 64 bits.
+    for top in (10**15, 2**62 - 1):
+        labels = np.arange(10_000, dtype=np.int64)
+        previous = top - np.arange(10_000, dtype=np.int64)
+        previous[-1] = -1  # one new record
+        r = carry_ids(labels, previous)
+        assert r.ids[:-1].tolist() == previous[:-1].tolist()
+        assert int(r.ids[-1]) == top + 1
+        assert (r.carried, r.new, r.retired) == (9_999, 1, 0)
+
+
+def test_an_earlier_id_beyond_the_largest_allowed_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="between 0 and 2"):
+        carry_ids(np.array([0]), np.array([MAX_CLUSTER_ID]))
