@@ -399,8 +399,9 @@ def read_previous(data: Any) -> tuple[pa.Table, str]:
             f"{origin}: earlier clusters need the columns source, source_id and cluster_id "
             f"(as identity-dedupe writes them); missing: {', '.join(missing)}"
         )
-    source = _as_strings(table.column("source"), origin, "source")
-    source_id = _as_strings(table.column("source_id"), origin, "source_id")
+    # Trimmed as the inputs' ids are (canonicalize), so that a hand-made file with padded ids matches.
+    source = pc.utf8_trim_whitespace(_as_strings(table.column("source"), origin, "source"))
+    source_id = pc.utf8_trim_whitespace(_as_strings(table.column("source_id"), origin, "source_id"))
     for name, col in (("source", source), ("source_id", source_id)):
         empty = np.asarray(pc.fill_null(pc.equal(col, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
         if empty.any():

@@ -747,10 +747,10 @@ def cannot_link(comparisons: Sequence[Comparison], gamma: npt.NDArray[np.int8]) 
     """Pairs that are certainly two people (the household guard), from their levels.
 
     A hard cannot-link (Jr vs Sr) always holds; a soft one (clearly different first names, different
-    dates of birth) holds unless a personal identifier agrees exactly; a weak one (the date of birth)
-    counts only when no e-mail or phone disagrees; a contested one (Jr on one side only, first names only
-    loosely alike) holds only when an e-mail or phone disagrees, no e-mail is shared and no identifier
-    proves one person.
+    dates of birth) holds unless a personal identifier proves one person (the same date of birth, the
+    national id or one digit off it); a weak one (the date of birth) counts only when no e-mail or phone
+    disagrees; a contested one (Jr on one side only, first names only loosely alike) holds only when an
+    e-mail or phone disagrees, no e-mail is shared and no identifier proves one person.
 
     Columns below: first name, e-mail, name suffix, date of birth, national id.
 

@@ -276,3 +276,17 @@ def test_ids_beyond_the_digits_of_a_float_keep_every_digit_through_a_file(
     path = tmp_path / f"earlier{suffix}"
     write_table(_with_ids(base.clusters, ids), path)  # as identity-dedupe writes its output
     assert _run(previous=path).clusters["cluster_id"].to_pylist() == ids.tolist()
+
+
+def test_padded_ids_in_a_hand_made_earlier_file_match_as_the_inputs_ids_do(base: identity.DedupeResult) -> None:
+    earlier = base.clusters.slice(0, 3)
+    padded = pa.table(
+        {
+            "source": [f" {s} " for s in earlier["source"].to_pylist()],
+            "source_id": [f"{i}  " for i in earlier["source_id"].to_pylist()],
+            "cluster_id": [700, 701, 702],
+        }
+    )
+    again = _run(previous=padded)
+    assert again.summary["records_gone"] == 0
+    assert again.clusters["cluster_id"].to_pylist()[:3] == [700, 701, 702]
