@@ -272,6 +272,10 @@ NewItem = tuple[str, str, dict[str, Any]]  # (customer_key, action, payload)
 PRUNE_BATCH = 5_000
 # The tables :meth:`SyncStore.prune` deletes from (and :meth:`SyncStore.vacuum` vacuums on Postgres).
 _PRUNED_TABLES = ("events", "outbox", "own_writes")
+# How long a SQLite write waits for the write lock (seconds), and how long the WAL checkpoint after a
+# VACUUM waits for readers (it keeps writers out meanwhile; see SqliteStore._vacuum).
+_BUSY_TIMEOUT = 30.0
+_CHECKPOINT_WAIT = 1.0
 # Keys per ``IN (...)`` list: under SQLite's oldest limit of 999 parameters.
 _IN_CHUNK = 300
 
@@ -948,8 +952,9 @@ class SyncStore(abc.ABC):
           the drop in size of the file and its ``-wal``, None for ``":memory:"``. It holds the write
           lock throughout (other writers wait, and fail after the 30 s busy timeout), takes time in
           proportion to the whole database and needs free disk space of up to twice its size. A
-          connection reading at that moment (another process) can keep the WAL from being emptied; the
-          number is then smaller, even negative, and the space comes back at a later checkpoint.
+          connection reading at that moment (another process, a backup) keeps the WAL from being
+          emptied: the checkpoint waits for it at most a second (writers wait with it), then leaves the
+          rest to a later checkpoint; the number is then smaller, even negative.
         - **PostgreSQL**: a plain ``VACUUM (ANALYZE)`` of the tables :meth:`prune` deletes from
           (``events``, ``outbox``, ``own_writes``): their dead rows become free space for new rows now
           rather than when autovacuum comes round, and their statistics are fresh. It takes no lock that
@@ -1018,7 +1023,9 @@ class SqliteStore(SyncStore):
         if sqlite3.sqlite_version_info < (3, 24, 0):
             raise StoreError(f"the sync store needs SQLite 3.24 or later (ON CONFLICT); this is {sqlite3.sqlite_version}")
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT
+            )
             self._wal(deadline=time.monotonic() + 30)
             self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -1057,7 +1064,14 @@ class SqliteStore(SyncStore):
     def _vacuum(self) -> None:
         # isolation_level=None: no transaction is open between the store's own, so VACUUM may run
         self._db.execute("VACUUM")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        # A truncating checkpoint waits (busy timeout) for every reader to leave the WAL, and keeps new
+        # writers out while it waits: behind a long reader it would stall every webhook for the 30 s
+        # busy timeout and then give up anyway. So it waits briefly; the rest comes back at a later one.
+        self._db.execute(f"PRAGMA busy_timeout = {int(_CHECKPOINT_WAIT * 1000)}")
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
 
     def _stored_bytes(self) -> int | None:
         if self.path in ("", ":memory:"):
