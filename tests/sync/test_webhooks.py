@@ -236,6 +236,24 @@ def test_a_flood_of_forged_webhooks_is_one_store_write_a_second(env: Env, monkey
     assert service.store.unverified_webhooks()["bad_hmac"].deliveries == 201
 
 
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_the_tally_keeps_when_forged_webhooks_came_not_when_it_was_written(env: Env) -> None:
+    """A burst of forged requests, then quiet: what was pending is written by whatever comes next (here a
+    real webhook an hour later). The tally's last_at must still be the last forged delivery's time."""
+    service = env.service()
+    started = env.clock.now
+    headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
+    for _ in range(10):
+        service.handle_webhook(headers, body)
+        env.clock.now += 0.05
+    last_forged = env.clock.now - 0.05
+    env.clock.now += 3_600
+    service.handle_webhook(*webhook("customers/create", known(2), "w-real"))
+    tally = service.store.unverified_webhooks()["bad_hmac"]
+    assert (tally.deliveries, tally.first_at) == (10, started)
+    assert tally.last_at == pytest.approx(last_forged, abs=1e-6)  # not the hour later at which it was written
+
+
 @pytest.mark.parametrize("secrets", [[], [""], [SECRET, ""]], ids=["none", "empty", "empty_previous"])
 def test_a_service_without_a_usable_webhook_secret_refuses_to_start(env: Env, secrets: list[str]) -> None:
     # Not at the first delivery, and never by verifying against an empty key that anyone can sign with.
