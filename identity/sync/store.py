@@ -583,32 +583,42 @@ class SyncStore(abc.ABC):
         return {str(o): int(n) for o, n in rows}
 
     # unverified webhooks -------------------------------------------------------------------------
-    def count_unverified_webhook(self, reason: str, deliveries: int = 1) -> None:
+    def count_unverified_webhook(
+        self, reason: str, deliveries: int = 1, *, first_at: float | None = None, last_at: float | None = None
+    ) -> None:
         """Add ``deliveries`` to the tally of webhook deliveries refused unverified for ``reason``.
 
-        The delivery itself is not stored: the table holds one row per reason, so no amount of forged
-        requests makes it grow.
+        ``first_at`` and ``last_at`` are when the first and the last of them came (default: now, by the
+        store's clock); a count written later than it was made (``SyncService`` batches them) keeps its
+        own times. The row keeps the earliest ``first_at`` and the latest ``last_at`` it was given, in
+        whatever order counts arrive. The delivery itself is not stored: the table holds one row per
+        reason, so no amount of forged requests makes it grow.
 
         Examples
         --------
         >>> store = SqliteStore(":memory:", clock=lambda: 1_000.0)
         >>> store.count_unverified_webhook("bad_hmac"); store.count_unverified_webhook("bad_hmac")
+        >>> store.count_unverified_webhook("bad_hmac", 3, first_at=900.0, last_at=950.0)
         >>> store.unverified_webhooks()
-        {'bad_hmac': UnverifiedTally(deliveries=2, first_at=1000.0, last_at=1000.0)}
+        {'bad_hmac': UnverifiedTally(deliveries=5, first_at=900.0, last_at=1000.0)}
         >>> store.close()
         """
         now = self._clock()
+        first = now if first_at is None else first_at
+        last = now if last_at is None else last_at
         with self._tx() as db:
             # insert-if-absent then update: both in the portable subset, and safe against a concurrent
             # first count (on Postgres the insert waits for the other one, then the update adds to it)
             db.execute(
                 "INSERT INTO unverified_webhooks (reason, deliveries, first_at, last_at) VALUES (?, 0, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                (reason, now, now),
+                (reason, first, last),
             )
             db.execute(
-                "UPDATE unverified_webhooks SET deliveries = deliveries + ?, last_at = ? WHERE reason = ?",
-                (deliveries, now, reason),
+                "UPDATE unverified_webhooks SET deliveries = deliveries + ?,"
+                " first_at = CASE WHEN first_at > ? THEN ? ELSE first_at END,"
+                " last_at = CASE WHEN last_at < ? THEN ? ELSE last_at END WHERE reason = ?",
+                (deliveries, first, first, last, last, reason),
             )
 
     def unverified_webhooks(self) -> dict[str, UnverifiedTally]:

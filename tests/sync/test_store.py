@@ -105,6 +105,18 @@ def test_unverified_webhooks_are_tallied_in_one_row_per_reason(database: Databas
     assert database.sql("SELECT COUNT(*) FROM unverified_webhooks") == [(2,)]
 
 
+def test_counts_written_late_keep_their_own_times_in_any_order(database: Database) -> None:
+    """Services flush their counts when they can, so counts arrive out of order: the tally keeps the
+    earliest first and the latest last delivery, not the time of the last write."""
+    with database.open(clock=lambda: 1_000.0) as store:
+        store.count_unverified_webhook("bad_hmac", 3, first_at=500.0, last_at=600.0)
+        store.count_unverified_webhook("bad_hmac", 2, first_at=400.0, last_at=450.0)  # an older batch
+        store.count_unverified_webhook("bad_hmac", 1, first_at=700.0, last_at=700.0)
+        assert store.unverified_webhooks() == {"bad_hmac": UnverifiedTally(6, 400.0, 700.0)}
+        store.count_unverified_webhook("bad_hmac")  # no times given: now
+        assert store.unverified_webhooks() == {"bad_hmac": UnverifiedTally(7, 400.0, 1_000.0)}
+
+
 def test_same_key_returns_the_stored_event_and_a_new_payload_conflicts(database: Database) -> None:
     with database.open() as store:
         assert new_event(store, "w1", "c1") is True

@@ -12,7 +12,7 @@ import pytest
 
 from identity import IdempotencyConflict, StoreError
 from identity.adapters import Timeouts
-from identity.sync import Outcome, SqliteStore, SyncService, partner_code
+from identity.sync import Outcome, SqliteStore, SyncService, UnverifiedTally, partner_code
 from identity.sync.service import UNVERIFIED_FLUSH_SECONDS
 from identity.sync.store import SCHEMA_VERSION
 from tests.adapters.conftest import FAST_TIMEOUTS
@@ -225,7 +225,7 @@ def test_a_flood_of_forged_webhooks_is_one_store_write_a_second(env: Env, monkey
     service = env.service()
     writes: list[tuple[str, int]] = []
     count = service.store.count_unverified_webhook
-    monkeypatch.setattr(service.store, "count_unverified_webhook", lambda r, n=1: (writes.append((r, n)), count(r, n)))
+    monkeypatch.setattr(service.store, "count_unverified_webhook", lambda r, n=1, **at: (writes.append((r, n)), count(r, n, **at)))
     headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
     for _ in range(200):
         service.handle_webhook(headers, body)
@@ -449,15 +449,18 @@ def test_a_tally_the_store_refuses_is_kept_for_the_next_flush(env: Env, monkeypa
     service = env.service()
     count = service.store.count_unverified_webhook
 
-    def down(reason: str, n: int = 1) -> None:
+    def down(reason: str, n: int = 1, **at: float) -> None:
         raise StoreError("database is locked")
 
     monkeypatch.setattr(service.store, "count_unverified_webhook", down)
     headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
-    for _ in range(3):  # the answer never fails for the tally
+    started = env.clock.now
+    for _ in range(3):  # the answer never fails for the tally (each tries to flush, and fails)
         assert service.handle_webhook(headers, body).detail == {"verified": False}
+        env.clock.now += 10
     with pytest.raises(StoreError, match="kept for the next flush"):
         service.flush()
     monkeypatch.setattr(service.store, "count_unverified_webhook", count)
+    env.clock.now += 100
     service.flush()
-    assert service.store.unverified_webhooks()["bad_hmac"].deliveries == 3
+    assert service.store.unverified_webhooks()["bad_hmac"] == UnverifiedTally(3, started, started + 20)
