@@ -154,6 +154,38 @@ def test_completions_from_two_connections_are_numbered_without_gaps_or_repeats(d
     assert sorted(i.done_seq for i in stores[1].items()) == list(range(1, 41))
 
 
+def test_completions_go_on_while_postgres_vacuums_the_outbox(tmp_path: Path) -> None:
+    """A plain VACUUM (``prune --vacuum``) holds SHARE UPDATE EXCLUSIVE on each table while it vacuums it,
+    for as long as the table takes. Completing an item must not wait for it: a webhook is answered only
+    once its item completes, and the vacuum is meant to block no writes."""
+    import psycopg
+
+    database = Database("postgres", tmp_path)  # skips without a server
+    try:
+        store = database.open()
+        new_event(store, "w-1", "c1")
+        item = store.pending_items()[0]
+        with psycopg.connect(database.url) as vacuum:  # holds the lock VACUUM holds on outbox
+            vacuum.execute(f'SET search_path TO "{database.schema}"')
+            vacuum.execute("LOCK TABLE outbox IN SHARE UPDATE EXCLUSIVE MODE")
+            done = threading.Event()
+
+            def complete() -> None:
+                store.complete_item(item, outcome=Outcome.LINKED, reason="ok")
+                done.set()
+
+            thread = threading.Thread(target=complete)
+            thread.start()
+            try:
+                assert done.wait(10), "the completion waits for the vacuum of outbox"
+            finally:
+                vacuum.rollback()
+                thread.join()
+        assert store.items()[0].done_seq == 1
+    finally:
+        database.close()
+
+
 def test_events_of_one_instant_come_back_in_arrival_order(database: Database) -> None:
     with database.open(clock=lambda: 5.0) as store:
         for key in ["w-b", "w-c", "w-a"]:
