@@ -3,7 +3,8 @@
 Exit codes: 0 success, 1 work left (``replay`` with items still queued), 2 bad config or options (such as
 ``prune --days`` below 3) or a failure of the store or a remote system (one line on stderr). Output is
 JSON on stdout (``status --prometheus`` prints the Prometheus text format instead); ``prune`` prints
-only counts of deleted rows (and, with ``--vacuum``, the bytes the database shrank by), never personal data.
+only counts of deleted rows (and, with ``--vacuum``, the bytes the database shrank by), never personal data,
+and prints them also when the vacuum after the deletes fails (exit 2, the error on stderr).
 
 The config file is TOML; credentials are never in it, only the names of environment variables::
 
@@ -46,7 +47,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -195,8 +196,12 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
                 out.write(json.dumps(asdict(report), sort_keys=True) + "\n")
                 return 1 if report.remaining else 0
             if args.command == "prune":
-                pruned = service.prune(args.days, include_dead=args.include_dead, vacuum=args.vacuum)
-                out.write(json.dumps(asdict(pruned), sort_keys=True) + "\n")
+                pruned = service.prune(args.days, include_dead=args.include_dead)
+                try:
+                    if args.vacuum:
+                        pruned = replace(pruned, reclaimed_bytes=store.vacuum())
+                finally:  # the deletes are committed: print them even when the vacuum fails (exit 2)
+                    out.write(json.dumps(asdict(pruned), sort_keys=True) + "\n")
                 return 0
             rec = service.reconcile(run_id=args.run_id, repair=not args.report_only)
             data = asdict(rec) | {"drift": rec.drift}

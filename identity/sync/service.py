@@ -107,8 +107,9 @@ CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update", "orders/cre
 #: delivery for up to 48 hours, and a redelivery whose event was pruned would be processed again.
 MIN_RETENTION_DAYS = 3.0
 #: Webhooks refused unverified are added to the store's tally at most this often (seconds) per service,
-#: and whenever :meth:`SyncService.status` is read: a flood of forged requests must not become a flood of
-#: write transactions competing with real events for the store's write lock.
+#: at the end of a delivery, and whenever :meth:`SyncService.status` is read or :meth:`SyncService.flush`
+#: called: a flood of forged requests must not become a flood of write transactions competing with real
+#: events for the store's write lock. There is no timer: what a burst leaves pending waits for the next.
 UNVERIFIED_FLUSH_SECONDS = 1.0
 #: Errors that may pass: the item stays queued and is retried. Refused credentials are included: they are
 #: fixed by an operator, and dead-lettering every event meanwhile would lose the work.
@@ -420,7 +421,8 @@ class SyncService:
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._work_lock = threading.RLock()
         self._unverified_lock = threading.Lock()
-        self._unverified_pending: dict[str, int] = {}
+        # per reason: deliveries refused unverified since the last flush, and when the first and last came
+        self._unverified_pending: dict[str, tuple[int, float, float]] = {}
         self._unverified_flushed_at = -math.inf
 
     # entry points --------------------------------------------------------------------------------
@@ -586,10 +588,13 @@ class SyncService:
         - ``events``: how many stored events stand at each outcome now.
         - ``unverified_webhooks``: per reason (``bad_hmac``, ``too_large``), the webhook deliveries refused
           unverified and not stored, as tallied in the store by every process sharing it: ``deliveries``,
-          ``first_at`` and ``last_at`` (epoch seconds). Reasons never seen are absent. A service adds its
-          count to the tally when this is read, and otherwise at the end of a webhook delivery at most
-          once per :data:`UNVERIFIED_FLUSH_SECONDS`: the tally trails a flood by a second, and a process
-          that dies may leave the count since its last flush out.
+          ``first_at`` and ``last_at`` (epoch seconds, when the deliveries came). Reasons never seen are
+          absent. A service adds what it counted to the tally when this is read, when :meth:`flush` is
+          called, and otherwise at the end of the first webhook delivery (of any kind) it handles
+          :data:`UNVERIFIED_FLUSH_SECONDS` or more after its last write. Until then the tally leaves that
+          count out: after a burst of forged requests followed by quiet, until the serving process's
+          next delivery, ``status()`` or ``flush()``. A process that dies loses the count since its last
+          write.
         - ``metrics``: the counters of this process since it started (:class:`SyncMetrics`).
         """
         self._flush_unverified(self._clock())
@@ -680,14 +685,18 @@ class SyncService:
         log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason,
                   stored=False)
         with self._unverified_lock:
-            self._unverified_pending[unverified] = self._unverified_pending.get(unverified, 0) + 1
+            count, first, _ = self._unverified_pending.get(unverified, (0, now, now))
+            self._unverified_pending[unverified] = (count + 1, min(first, now), now)
         return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
                            created_at=now, updated_at=now)
 
     def flush(self) -> None:
         """Write what the service counts in memory to the store: the webhooks refused unverified since the
-        last flush. Deliveries flush at most once per :data:`UNVERIFIED_FLUSH_SECONDS` and
-        :meth:`status` flushes first; call this when the process shuts down, before closing the store.
+        last flush, with the times the first and the last of them came. Deliveries flush at most once per
+        :data:`UNVERIFIED_FLUSH_SECONDS` (a later delivery writes what an earlier one left) and
+        :meth:`status` flushes first; call this when the process shuts down, after the last request has
+        been answered and before closing the store, and, to keep the store's tally current when
+        forged requests stop, now and then (e.g. with :meth:`replay`).
 
         Raises
         ------
@@ -703,15 +712,16 @@ class SyncService:
         with self._unverified_lock:
             pending, self._unverified_pending = self._unverified_pending, {}
             self._unverified_flushed_at = now
-        for position, (reason, count) in enumerate(pending.items()):
+        for position, (reason, (count, first, last)) in enumerate(pending.items()):
             try:
-                self.store.count_unverified_webhook(reason, count)
+                self.store.count_unverified_webhook(reason, count, first_at=first, last_at=last)
             except StoreError as exc:
                 log_event(logger, "webhook.unverified_tally_failed", level=logging.WARNING,
                           error=type(exc).__name__)
                 with self._unverified_lock:
-                    for later, n in list(pending.items())[position:]:
-                        self._unverified_pending[later] = self._unverified_pending.get(later, 0) + n
+                    for later, (n, first, last) in list(pending.items())[position:]:
+                        m, first_m, last_m = self._unverified_pending.get(later, (0, first, last))
+                        self._unverified_pending[later] = (n + m, min(first, first_m), max(last, last_m))
                 return False
         return True
 

@@ -148,6 +148,29 @@ def test_prune_vacuum_shrinks_the_sqlite_file(env: Env, tmp_path: Path) -> None:
     assert size() < before / 10
 
 
+def test_prune_vacuum_that_fails_still_prints_what_was_deleted(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deletes are committed before the vacuum runs: when the vacuum fails (exit 2), the counts of the
+    rows deleted must not be lost with it (the CLI configures no logging, so the sync.prune line goes nowhere)."""
+    import sqlite3
+
+    config = write_config(env, tmp_path)
+    with SqliteStore(env.db) as store, store._tx() as db:  # events from 1970: old for the CLI's real clock
+        for i in range(20):
+            db.execute("INSERT INTO events (key, kind, topic, payload_hash, outcome, reason, detail,"
+                       " created_at, updated_at) VALUES (?, 'webhook', NULL, 'h', 'linked', 'ok', '{}', 1000, 1000)",
+                       (f"w-{i}",))
+
+    def locked(self: SqliteStore) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(SqliteStore, "_vacuum", locked)
+    code, out, err = run("--config", str(config), "prune", "--vacuum")
+    assert code == 2 and "vacuum failed: database is locked" in err
+    assert json.loads(out) == {"events": 20, "outbox": 0, "own_writes": 0, "reclaimed_bytes": None}
+
+
 def test_bad_config_is_exit_code_2(env: Env, tmp_path: Path) -> None:
     config = write_config(env, tmp_path, extra="nonsense = 1")
     code, _, err = run("--config", str(config), "status")

@@ -249,6 +249,49 @@ def test_vacuum_gives_back_the_space_of_pruned_events(database: Database) -> Non
         assert keys(store) == ["kept"] and len(store.items()) == 1  # nothing else changed
 
 
+def test_vacuum_does_not_hold_writers_while_a_reader_keeps_the_wal(tmp_path: Path) -> None:
+    """A connection with a read transaction open (a backup, a replication tool, an operator's shell) keeps
+    the truncating checkpoint from finishing. The vacuum must then give up on emptying the WAL soon, not
+    wait out the 30 s busy timeout holding the write lock: every webhook would wait with it, and fail."""
+    import sqlite3
+    import threading
+
+    from identity.sync import SqliteStore
+
+    path = tmp_path / "sync.db"
+    with SqliteStore(path, clock=Clock(3_000.0)) as store:
+        bulky_events(store, 300, at=1_000.0)
+        store.prune(before=2_000.0)
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM links").fetchall()  # a read transaction, left open
+        checkpointing = threading.Event()
+        connection = store._db
+
+        class Watched:  # the store's connection, telling when the checkpoint starts
+            def execute(self, sql: str, params: Any = ()) -> Any:
+                if "wal_checkpoint" in sql:
+                    checkpointing.set()
+                return connection.execute(sql, params)
+
+            def close(self) -> None:
+                connection.close()
+
+        store._db = Watched()  # type: ignore[assignment]
+        vacuum = threading.Thread(target=store.vacuum)
+        vacuum.start()
+        try:
+            assert checkpointing.wait(10)
+            time.sleep(0.2)  # the checkpoint is waiting for the reader now
+            writer = sqlite3.connect(path, isolation_level=None, timeout=10)  # a webhook's write, patient
+            writer.execute("BEGIN IMMEDIATE")  # before the fix: "database is locked" after 10 s
+            writer.execute("ROLLBACK")
+            writer.close()
+        finally:
+            reader.close()
+            vacuum.join()
+
+
 def vacuumed_tables(database: Database) -> list[str]:
     """The tables of a Postgres store that a VACUUM (not autovacuum) has run on, from the server's statistics."""
     query = ("SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"

@@ -105,6 +105,18 @@ def test_unverified_webhooks_are_tallied_in_one_row_per_reason(database: Databas
     assert database.sql("SELECT COUNT(*) FROM unverified_webhooks") == [(2,)]
 
 
+def test_counts_written_late_keep_their_own_times_in_any_order(database: Database) -> None:
+    """Services flush their counts when they can, so counts arrive out of order: the tally keeps the
+    earliest first and the latest last delivery, not the time of the last write."""
+    with database.open(clock=lambda: 1_000.0) as store:
+        store.count_unverified_webhook("bad_hmac", 3, first_at=500.0, last_at=600.0)
+        store.count_unverified_webhook("bad_hmac", 2, first_at=400.0, last_at=450.0)  # an older batch
+        store.count_unverified_webhook("bad_hmac", 1, first_at=700.0, last_at=700.0)
+        assert store.unverified_webhooks() == {"bad_hmac": UnverifiedTally(6, 400.0, 700.0)}
+        store.count_unverified_webhook("bad_hmac")  # no times given: now
+        assert store.unverified_webhooks() == {"bad_hmac": UnverifiedTally(7, 400.0, 1_000.0)}
+
+
 def test_same_key_returns_the_stored_event_and_a_new_payload_conflicts(database: Database) -> None:
     with database.open() as store:
         assert new_event(store, "w1", "c1") is True
@@ -140,6 +152,38 @@ def test_completions_from_two_connections_are_numbered_without_gaps_or_repeats(d
 
     all_at_once(2, complete)
     assert sorted(i.done_seq for i in stores[1].items()) == list(range(1, 41))
+
+
+def test_completions_go_on_while_postgres_vacuums_the_outbox(tmp_path: Path) -> None:
+    """A plain VACUUM (``prune --vacuum``) holds SHARE UPDATE EXCLUSIVE on each table while it vacuums it,
+    for as long as the table takes. Completing an item must not wait for it: a webhook is answered only
+    once its item completes, and the vacuum is meant to block no writes."""
+    import psycopg
+
+    database = Database("postgres", tmp_path)  # skips without a server
+    try:
+        store = database.open()
+        new_event(store, "w-1", "c1")
+        item = store.pending_items()[0]
+        with psycopg.connect(database.url) as vacuum:  # holds the lock VACUUM holds on outbox
+            vacuum.execute(f'SET search_path TO "{database.schema}"')
+            vacuum.execute("LOCK TABLE outbox IN SHARE UPDATE EXCLUSIVE MODE")
+            done = threading.Event()
+
+            def complete() -> None:
+                store.complete_item(item, outcome=Outcome.LINKED, reason="ok")
+                done.set()
+
+            thread = threading.Thread(target=complete)
+            thread.start()
+            try:
+                assert done.wait(10), "the completion waits for the vacuum of outbox"
+            finally:
+                vacuum.rollback()
+                thread.join()
+        assert store.items()[0].done_seq == 1
+    finally:
+        database.close()
 
 
 def test_events_of_one_instant_come_back_in_arrival_order(database: Database) -> None:

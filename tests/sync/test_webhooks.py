@@ -12,7 +12,7 @@ import pytest
 
 from identity import IdempotencyConflict, StoreError
 from identity.adapters import Timeouts
-from identity.sync import Outcome, SqliteStore, SyncService, partner_code
+from identity.sync import Outcome, SqliteStore, SyncService, UnverifiedTally, partner_code
 from identity.sync.service import UNVERIFIED_FLUSH_SECONDS
 from identity.sync.store import SCHEMA_VERSION
 from tests.adapters.conftest import FAST_TIMEOUTS
@@ -225,7 +225,7 @@ def test_a_flood_of_forged_webhooks_is_one_store_write_a_second(env: Env, monkey
     service = env.service()
     writes: list[tuple[str, int]] = []
     count = service.store.count_unverified_webhook
-    monkeypatch.setattr(service.store, "count_unverified_webhook", lambda r, n=1: (writes.append((r, n)), count(r, n)))
+    monkeypatch.setattr(service.store, "count_unverified_webhook", lambda r, n=1, **at: (writes.append((r, n)), count(r, n, **at)))
     headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
     for _ in range(200):
         service.handle_webhook(headers, body)
@@ -234,6 +234,24 @@ def test_a_flood_of_forged_webhooks_is_one_store_write_a_second(env: Env, monkey
     service.handle_webhook(headers, body)
     assert writes == [("bad_hmac", 1), ("bad_hmac", 200)]
     assert service.store.unverified_webhooks()["bad_hmac"].deliveries == 201
+
+
+@pytest.mark.usefixtures("env_database")  # on SQLite and on Postgres
+def test_the_tally_keeps_when_forged_webhooks_came_not_when_it_was_written(env: Env) -> None:
+    """A burst of forged requests, then quiet: what was pending is written by whatever comes next (here a
+    real webhook an hour later). The tally's last_at must still be the last forged delivery's time."""
+    service = env.service()
+    started = env.clock.now
+    headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
+    for _ in range(10):
+        service.handle_webhook(headers, body)
+        env.clock.now += 0.05
+    last_forged = env.clock.now - 0.05
+    env.clock.now += 3_600
+    service.handle_webhook(*webhook("customers/create", known(2), "w-real"))
+    tally = service.store.unverified_webhooks()["bad_hmac"]
+    assert (tally.deliveries, tally.first_at) == (10, started)
+    assert tally.last_at == pytest.approx(last_forged, abs=1e-6)  # not the hour later at which it was written
 
 
 @pytest.mark.parametrize("secrets", [[], [""], [SECRET, ""]], ids=["none", "empty", "empty_previous"])
@@ -431,15 +449,18 @@ def test_a_tally_the_store_refuses_is_kept_for_the_next_flush(env: Env, monkeypa
     service = env.service()
     count = service.store.count_unverified_webhook
 
-    def down(reason: str, n: int = 1) -> None:
+    def down(reason: str, n: int = 1, **at: float) -> None:
         raise StoreError("database is locked")
 
     monkeypatch.setattr(service.store, "count_unverified_webhook", down)
     headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
-    for _ in range(3):  # the answer never fails for the tally
+    started = env.clock.now
+    for _ in range(3):  # the answer never fails for the tally (each tries to flush, and fails)
         assert service.handle_webhook(headers, body).detail == {"verified": False}
+        env.clock.now += 10
     with pytest.raises(StoreError, match="kept for the next flush"):
         service.flush()
     monkeypatch.setattr(service.store, "count_unverified_webhook", count)
+    env.clock.now += 100
     service.flush()
-    assert service.store.unverified_webhooks()["bad_hmac"].deliveries == 3
+    assert service.store.unverified_webhooks()["bad_hmac"] == UnverifiedTally(3, started, started + 20)
