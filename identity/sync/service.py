@@ -708,14 +708,16 @@ class SyncService:
 
     def _flush_unverified(self, now: float) -> bool:
         """Add the unverified webhooks counted since the last flush to the store's tally; False if the
-        store failed. Those counts are then kept pending for the next flush: a tally never fails an answer."""
+        store failed. Those counts are then kept pending for the next flush: a tally never fails an answer
+        (any error of a store, not only :class:`~identity.StoreError`: this runs in the ``finally`` of
+        :meth:`handle_webhook`, where an exception would hide the delivery's own answer)."""
         with self._unverified_lock:
             pending, self._unverified_pending = self._unverified_pending, {}
             self._unverified_flushed_at = now
         for position, (reason, (count, first, last)) in enumerate(pending.items()):
             try:
                 self.store.count_unverified_webhook(reason, count, first_at=first, last_at=last)
-            except StoreError as exc:
+            except Exception as exc:  # any store error (see the docstring): never fail the answer
                 log_event(logger, "webhook.unverified_tally_failed", level=logging.WARNING,
                           error=type(exc).__name__)
                 with self._unverified_lock:

@@ -445,12 +445,17 @@ def test_two_processes_replaying_one_store_run_each_item_once(env: Env) -> None:
     assert event is not None and event.outcome is Outcome.LINKED
 
 
-def test_a_tally_the_store_refuses_is_kept_for_the_next_flush(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+# A custom store may fail with another error: the tally runs in handle_webhook's ``finally`` and must not
+# hide the delivery's answer either way.
+@pytest.mark.parametrize("error", [StoreError("database is locked"), RuntimeError("custom store down")])
+def test_a_tally_the_store_refuses_is_kept_for_the_next_flush(
+    env: Env, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
     service = env.service()
     count = service.store.count_unverified_webhook
 
     def down(reason: str, n: int = 1, **at: float) -> None:
-        raise StoreError("database is locked")
+        raise error
 
     monkeypatch.setattr(service.store, "count_unverified_webhook", down)
     headers, body = webhook("customers/create", known(1), "w-1", secret="guessed")
