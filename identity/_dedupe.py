@@ -423,9 +423,6 @@ def _carry_over(
         rank[order] = np.arange(n, dtype=np.int64)
     result = carry_ids(labels, before, rank=rank, earlier_ids=previous.column("cluster_id").to_numpy())
     moved = int((found & (result.ids != before)).sum())
-    # Ids retired tonight stay taken: a record added later (Resolver.add) must not get one of them.
-    taken = [previous.column("cluster_id").to_numpy(), result.ids]
-    next_id = max((int(ids.max()) + 1 for ids in taken if len(ids)), default=0)
     return result.ids, {
         "previous_origin": origin,
         "ids_carried": result.carried,
@@ -434,7 +431,8 @@ def _carry_over(
         "records_new": int((~found).sum()),
         "records_gone": previous.num_rows - int(found.sum()),
         "records_moved": moved,
-        "next_cluster_id": next_id,
+        # Ids retired tonight stay taken: a record added later (Resolver.add) must not get one of them.
+        "next_cluster_id": result.next_id,
     }
 
 

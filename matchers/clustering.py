@@ -254,12 +254,16 @@ class CarriedIds:
         Clusters that got a fresh id (above every earlier id).
     retired : int
         Earlier ids no cluster kept: clusters merged into another, or whose records are all gone.
+    next_id : int
+        The smallest id above every earlier and every fresh one: where ids of clusters added later
+        start, so that no retired id is given again.
     """
 
     ids: IntArray
     carried: int
     new: int
     retired: int
+    next_id: int
 
 
 def carry_ids(
@@ -298,8 +302,8 @@ def carry_ids(
     part of earlier 3; cluster 2 is a new record.
 
     >>> r = carry_ids(np.array([0, 0, 0, 1, 2]), np.array([7, 7, 3, 3, -1]))
-    >>> r.ids.tolist(), (r.carried, r.new, r.retired)
-    ([7, 7, 7, 3, 8], (2, 1, 0))
+    >>> r.ids.tolist(), (r.carried, r.new, r.retired, r.next_id)
+    ([7, 7, 7, 3, 8], (2, 1, 0, 9))
     """
     labels = np.asarray(labels, dtype=np.int64)
     previous = np.asarray(previous, dtype=np.int64)
@@ -323,16 +327,16 @@ def carry_ids(
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
     shared = np.diff(np.append(starts, len(codes)))
     codes = codes[starts]
-    pair_cluster, pair_id = codes // span, earlier[codes % span]
+    pair_cluster, at = codes // span, codes % span  # ``at``: the earlier id's place in ``earlier``
     first = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, labels, rank)
-    order = np.lexsort((first[pair_cluster], pair_id, -shared))
-    pair_cluster, pair_id = pair_cluster[order], pair_id[order]
+    order = np.lexsort((first[pair_cluster], at, -shared))  # ``at`` orders as the ids do
+    pair_cluster, at = pair_cluster[order], at[order]
+    pair_id = earlier[at]
 
     assigned = np.full(k, -1, dtype=np.int64)
     # A pair whose cluster and earlier id appear in no other pair wins whatever the order: most pairs,
     # since most customers do not change. Only the rest is settled one pair at a time.
-    at = np.searchsorted(earlier, pair_id)
     lone = (np.bincount(pair_cluster, minlength=k)[pair_cluster] == 1) & (
         np.bincount(at, minlength=len(earlier))[at] == 1
     )
@@ -344,6 +348,9 @@ def carry_ids(
             taken.add(old)
     fresh = np.flatnonzero(assigned < 0)
     fresh = fresh[np.argsort(first[fresh], kind="stable")]
-    assigned[fresh] = (int(every[-1]) + 1 if len(every) else 0) + np.arange(len(fresh), dtype=np.int64)
+    start = int(every[-1]) + 1 if len(every) else 0
+    assigned[fresh] = start + np.arange(len(fresh), dtype=np.int64)
     carried = k - len(fresh)
-    return CarriedIds(assigned[labels], carried=carried, new=len(fresh), retired=len(every) - carried)
+    return CarriedIds(
+        assigned[labels], carried=carried, new=len(fresh), retired=len(every) - carried, next_id=start + len(fresh)
+    )

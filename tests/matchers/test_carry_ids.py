@@ -93,6 +93,7 @@ def test_agrees_with_the_one_pair_at_a_time_reference(
     )
     assert fast.carried + fast.new == len(set(labels))
     assert fast.retired == len(set(gone) | {p for p in previous if p >= 0}) - fast.carried
+    assert fast.next_id == max([*gone, *previous, *ids, -1]) + 1  # nothing earlier or given is reused
 
 
 def test_large_earlier_ids_are_carried_as_they_are() -> None:
