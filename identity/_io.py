@@ -403,23 +403,37 @@ def read_previous(data: Any) -> tuple[pa.Table, str]:
     source = pc.utf8_trim_whitespace(_as_strings(table.column("source"), origin, "source"))
     source_id = pc.utf8_trim_whitespace(_as_strings(table.column("source_id"), origin, "source_id"))
     for name, col in (("source", source), ("source_id", source_id)):
-        empty = np.asarray(pc.fill_null(pc.equal(col, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
-        if empty.any():
-            raise InputError(f"{origin}: row {int(np.flatnonzero(empty)[0]) + 1}: empty {name}")
+        if (row := _first_blank(col)) is not None:
+            raise InputError(f"{origin}: row {row + 1}: empty {name}")
     ids = _whole_numbers(table.column("cluster_id"), origin)
-    if len(ids):
-        keys = pc.binary_join_element_wise(source, source_id, "\x1f")
-        counts = pc.value_counts(keys)
-        dup = pc.filter(counts, pc.greater(counts.field("counts"), 1))
-        if len(dup):
-            rows = np.flatnonzero(
-                np.asarray(pc.equal(keys, dup[0]["values"]).to_numpy(zero_copy_only=False), dtype=bool)
-            )
-            raise InputError(
-                f"{origin}: rows {rows[0] + 1} and {rows[1] + 1} are the same record "
-                f"({len(dup)} record(s) appear more than once)"
-            )
+    if (dup := _first_duplicate(pc.binary_join_element_wise(source, source_id, "\x1f"))) is not None:
+        _, first, second, count = dup
+        raise InputError(
+            f"{origin}: rows {first + 1} and {second + 1} are the same record "
+            f"({count} record(s) appear more than once)"
+        )
     return pa.table({"source": source, "source_id": source_id, "cluster_id": pa.array(ids)}), origin
+
+
+def _first_blank(values: pa.Array) -> int | None:
+    """The first row whose text is missing or empty, or None."""
+    blank = np.asarray(pc.fill_null(pc.equal(values, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
+    return int(np.flatnonzero(blank)[0]) if blank.any() else None
+
+
+def _first_duplicate(values: pa.Array) -> tuple[Any, int, int, int] | None:
+    """A value that occurs more than once, its first two rows and how many values do, or None.
+
+    >>> _first_duplicate(pa.array(["a", "b", "a", "c", "c"]))
+    ('a', 0, 2, 2)
+    """
+    counts = pc.value_counts(values)
+    dup = pc.filter(counts, pc.greater(counts.field("counts"), 1))
+    if not len(dup):
+        return None
+    value = dup[0]["values"].as_py()
+    rows = np.flatnonzero(np.asarray(pc.equal(values, value).to_numpy(zero_copy_only=False), dtype=bool))
+    return value, int(rows[0]), int(rows[1]), len(dup)
 
 
 def _whole_numbers(col: pa.ChunkedArray, origin: str) -> npt.NDArray[np.int64]:
@@ -454,20 +468,26 @@ def _whole_texts(text: pa.Array) -> npt.NDArray[np.int64]:
     """
     try:
         floats = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some value is no number: all go the exact way
         floats = np.full(len(text), np.nan)
     exact = np.isfinite(floats) & (np.abs(floats) < 2.0**53) & (floats == np.floor(floats))
     values = np.where(exact, floats, -1).astype(np.int64)
     rest = np.flatnonzero(~exact)
     if len(rest):
         left = text.take(pa.array(rest))
-        try:
-            if left.null_count:
-                raise pa.ArrowInvalid("missing ids")
-            values[rest] = pc.cast(left, pa.int64()).to_numpy()
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            values[rest] = [_whole_number(v) for v in left.to_pylist()]
+        exact_ints = _int64_or_none(left)
+        values[rest] = exact_ints if exact_ints is not None else [_whole_number(v) for v in left.to_pylist()]
     return values
+
+
+def _int64_or_none(text: pa.Array) -> npt.NDArray[np.int64] | None:
+    """``text`` as 64-bit integers when every value is one (``"17"``, not ``"17.0"`` or missing), else None."""
+    if text.null_count:
+        return None
+    try:
+        return np.asarray(pc.cast(text, pa.int64()).to_numpy(), dtype=np.int64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some value is not an integer: digit by digit
+        return None
 
 
 def _whole_number(value: str | None) -> int:
@@ -636,18 +656,13 @@ def canonicalize(source: SourceInput, explicit: Mapping[str, Sequence[str]]) -> 
                 pc.utf8_trim_whitespace(arrays[0]) if pa.types.is_string(arrays[0].type) else arrays[0]
             )
     ids = out["source_id"]
-    blank = pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False)
-    if np.asarray(blank, dtype=bool).any():
-        row = int(np.flatnonzero(np.asarray(blank, dtype=bool))[0])
+    if (row := _first_blank(ids)) is not None:
         raise InputError(f"{source.origin}: row {row + 1}: empty source_id ({mapping['source_id'][0]})")
-    counts = pc.value_counts(ids)
-    dup = pc.filter(counts, pc.greater(counts.field("counts"), 1))
-    if len(dup):
-        value = dup[0]["values"].as_py()
-        rows = np.flatnonzero(np.asarray(pc.equal(ids, value).to_numpy(zero_copy_only=False), dtype=bool))
+    if (dup := _first_duplicate(ids)) is not None:
+        value, first, second, count = dup
         raise InputError(
-            f"{source.origin}: duplicate source_id {value!r} in rows {rows[0] + 1} and {rows[1] + 1} "
-            f"({len(dup)} duplicated id(s) in all)"
+            f"{source.origin}: duplicate source_id {value!r} in rows {first + 1} and {second + 1} "
+            f"({count} duplicated id(s) in all)"
         )
     n = table.num_rows
     columns_out = {
