@@ -17,7 +17,7 @@ from typing import TextIO
 
 from identity._dedupe import DEFAULT_THRESHOLD, SUPERVISED_THRESHOLD, DedupeResult, dedupe
 from identity._exceptions import ConfigurationError, ConvergenceWarning, InputError
-from identity._io import check_output, parse_column_option, write_table
+from identity._io import check_folder, check_output, parse_column_option, write_table
 from identity._model_file import library_version
 
 __all__ = ["main"]
@@ -187,8 +187,8 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         for target in (args.output, args.pairs):
             if target:
                 check_output(target)  # before a long run, not after it
-        if args.save_model and not Path(args.save_model).parent.is_dir():
-            raise InputError(f"{args.save_model}: the folder {Path(args.save_model).parent} does not exist")
+        if args.save_model:
+            check_folder(args.save_model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             result = dedupe(

@@ -38,6 +38,7 @@ __all__ = [
     "ALIASES",
     "ColumnMapping",
     "SourceInput",
+    "check_folder",
     "check_output",
     "combine_sources",
     "parse_column_option",
@@ -731,12 +732,18 @@ def _stack(tables: list[pa.Table]) -> pa.Table:
     return pa.concat_tables(aligned).combine_chunks()
 
 
+def check_folder(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a file to write: its folder must exist (:class:`~identity.InputError` naming it if not)."""
+    target = Path(path)
+    if not target.parent.exists():  # a file in its place fails at the write, saying so
+        raise InputError(f"{target}: the folder {target.parent} does not exist")
+    return target
+
+
 def check_output(path: str | Path) -> Path:
     """``path`` as an output file: it must end in .csv or .parquet and its folder must exist
     (:class:`~identity.InputError` naming it if not)."""
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise InputError(f"{target}: the folder {target.parent} does not exist")
+    target = check_folder(path)
     if target.suffix.lower() not in {".parquet", ".pq", ".csv"}:
         raise InputError(f"{target}: output must end in .csv or .parquet")
     return target

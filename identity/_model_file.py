@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from identity._exceptions import ConfigurationError, InputError
-from identity._io import write_whole
+from identity._io import check_folder, write_whole
 from matchers.comparisons import Comparison
 from matchers.fellegi_sunter import FellegiSunter, LogisticScorer
 
@@ -90,9 +90,7 @@ def write_model(document: Mapping[str, Any], path: str | os.PathLike[str]) -> No
     A folder that does not exist or a file that cannot be written is an :class:`~identity.InputError`
     naming it.
     """
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError(f"{target}: the folder {target.parent} does not exist")
+    target = check_folder(path)
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
 
     def write(partial: Path) -> None:
@@ -135,6 +133,8 @@ def _check_object(model: FellegiSunter | LogisticScorer, comparisons: Sequence[C
 def _check_comparisons(
     fitted: Sequence[tuple[str, int]], comparisons: Sequence[Comparison], *, what: str
 ) -> None:
+    """A :class:`~identity.ConfigurationError` unless ``fitted`` (names and level counts, in order) are
+    those of ``comparisons``; ``what`` starts its message ("PATH: the model was fitted with")."""
     run = [(c.name, len(c.levels)) for c in comparisons]
     if list(fitted) != run:
 
