@@ -451,8 +451,8 @@ class SyncService:
             return self._webhook(headers, raw_body)
         finally:
             self.metrics.observe(time.perf_counter() - started)
-            if self._unverified_pending and self._clock() - self._unverified_flushed_at >= UNVERIFIED_FLUSH_SECONDS:
-                self._flush_unverified(self._clock())
+            if self._unverified_pending and (now := self._clock()) - self._unverified_flushed_at >= UNVERIFIED_FLUSH_SECONDS:
+                self._flush_unverified(now)
 
     def handle_voice_order(self, order: VoiceOrder | Mapping[str, Any]) -> EventRecord:
         """Store and process one voice order; return its stored event.
@@ -685,8 +685,7 @@ class SyncService:
         log_event(logger, "webhook.rejected", level=logging.WARNING, key=key, topic=topic, reason=reason,
                   stored=False)
         with self._unverified_lock:
-            count, first, _ = self._unverified_pending.get(unverified, (0, now, now))
-            self._unverified_pending[unverified] = (count + 1, min(first, now), now)
+            self._add_pending(unverified, 1, now, now)
         return EventRecord(key, "webhook", topic, Outcome.REJECTED, reason, {"verified": False},
                            created_at=now, updated_at=now)
 
@@ -722,10 +721,14 @@ class SyncService:
                           error=type(exc).__name__)
                 with self._unverified_lock:
                     for later, (n, first, last) in list(pending.items())[position:]:
-                        m, first_m, last_m = self._unverified_pending.get(later, (0, first, last))
-                        self._unverified_pending[later] = (n + m, min(first, first_m), max(last, last_m))
+                        self._add_pending(later, n, first, last)
                 return False
         return True
+
+    def _add_pending(self, reason: str, count: int, first: float, last: float) -> None:
+        """Add to the tally kept in memory until the next flush (the caller holds ``_unverified_lock``)."""
+        before, first_before, last_before = self._unverified_pending.get(reason, (0, first, last))
+        self._unverified_pending[reason] = (before + count, min(first, first_before), max(last, last_before))
 
     def _reject(self, key: str, topic: str | None, body_hash: str, reason: str) -> EventRecord:
         """Store a verified delivery that cannot be used as a ``rejected`` event (once per body)."""
