@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ from benchmarks.metrics import (
     reduction_ratio,
 )
 
-__all__ = ["BASELINES", "main", "run_baseline_measured", "run_ours", "run_splink_measured", "truth_labels"]
+__all__ = ["BASELINES", "main", "run_baseline_measured", "run_ours", "run_splink_measured", "truth_columns", "truth_labels"]
 
 _MEASURE = """
 import time
@@ -116,25 +116,23 @@ def _inputs(data_dir: Path) -> list[Path]:
     return files
 
 
-def truth_labels(data_dir: Path, sources: list[str], ids: list[str], column: str = "person_id") -> np.ndarray:
-    """Each record's ``column`` of ``DIR/truth.csv`` (``person_id``, or ``household_id`` of a generated set)."""
+def truth_columns(
+    data_dir: Path, sources: list[str], ids: list[str], columns: Sequence[str] = ("person_id",)
+) -> dict[str, np.ndarray]:
+    """Each record's ``columns`` of ``DIR/truth.csv``, read once; a column the file lacks is left out
+    (``household_id`` is in a generated set's truth, not in FEBRL's)."""
     truth = pacsv.read_csv(
         data_dir / "truth.csv",
         convert_options=pacsv.ConvertOptions(column_types={"source": pa.string(), "source_id": pa.string()}),
     )
-    mapping = dict(
-        zip(
-            zip(truth["source"].to_pylist(), truth["source_id"].to_pylist(), strict=True),
-            truth[column].to_pylist(),
-            strict=True,
-        )
-    )
-    return np.array([mapping[(s, i)] for s, i in zip(sources, ids, strict=True)])
+    row_of = {key: k for k, key in enumerate(zip(truth["source"].to_pylist(), truth["source_id"].to_pylist(), strict=True))}
+    rows = np.array([row_of[(s, i)] for s, i in zip(sources, ids, strict=True)], dtype=np.int64)
+    return {c: truth[c].to_numpy()[rows] for c in columns if c in truth.column_names}
 
 
-def _has_households(data_dir: Path) -> bool:
-    with (data_dir / "truth.csv").open(encoding="utf-8") as handle:
-        return "household_id" in handle.readline().strip().split(",")
+def truth_labels(data_dir: Path, sources: list[str], ids: list[str], column: str = "person_id") -> np.ndarray:
+    """Each record's ``column`` of ``DIR/truth.csv`` (``person_id``, or ``household_id`` of a generated set)."""
+    return truth_columns(data_dir, sources, ids, (column,))[column]
 
 
 def run_ours(
@@ -167,14 +165,15 @@ def run_ours(
         "summary_line": stderr.strip().splitlines()[0] if stderr.strip() else "",
     }
     if (data_dir / "truth.csv").exists():
-        labels = truth_labels(data_dir, sources, ids)
+        truth = truth_columns(data_dir, sources, ids, ("person_id", "household_id"))
+        labels = truth["person_id"]
         predicted = clusters["cluster_id"].to_numpy()
         pw = pairwise_scores(predicted, labels)
         b3 = bcubed_scores(predicted, labels)
         result.update(pairwise_precision=pw.precision, pairwise_recall=pw.recall, pairwise_f1=pw.f1,
                       bcubed_f1=b3.f1)
-        if _has_households(data_dir):
-            merged, pairs = household_merges(predicted, labels, truth_labels(data_dir, sources, ids, "household_id"))
+        if "household_id" in truth:
+            merged, pairs = household_merges(predicted, labels, truth["household_id"])
             result.update(household_pairs=pairs, household_pairs_merged=merged)
     return result
 
