@@ -969,16 +969,15 @@ class SyncStore(abc.ABC):
           connection reading at that moment (another process, a backup) keeps the WAL from being
           emptied: the checkpoint waits for it at most a second (writers wait with it), then leaves the
           rest to a later checkpoint; the number is then smaller, even negative.
-        - **PostgreSQL**: a plain ``VACUUM (ANALYZE)`` of the tables :meth:`prune` deletes from
-          (``events``, ``outbox``, ``own_writes``): their dead rows become free space for new rows now
-          rather than when autovacuum comes round, and their statistics are fresh. It takes no lock that
-          stops reads or writes of other connections; this store's one connection is busy until it
-          ends, so threads sharing the store wait (run it from a process or a store of its own, as
-          ``identity-sync prune --vacuum`` does). It seldom makes the files smaller (only empty pages at their end go back
-          to the system; the free-space and visibility maps it writes may even add a few pages), so it
-          returns None: the space it frees is for the tables' new rows, not the disk's. ``VACUUM FULL``
-          would shrink them, but locks each table against every read and write while it copies it: not
-          done here.
+        - **PostgreSQL**: a plain ``VACUUM (ANALYZE)`` of the tables :meth:`prune` deletes from (``events``,
+          ``outbox``, ``own_writes``): their dead rows become free space for new rows now rather than when
+          autovacuum comes round, and their statistics are fresh. It takes no lock that stops reads or
+          writes of other connections; this store's one connection is busy until it ends, so threads sharing
+          the store wait (run it from a process or a store of its own, as ``identity-sync prune --vacuum``
+          does). It seldom makes the files smaller (only empty pages at their end go back to the system; the
+          free-space and visibility maps it writes may even add a few pages), so it returns None: the space
+          it frees is for the tables' new rows, not the disk's. ``VACUUM FULL`` would shrink them, but locks
+          each table against every read and write while it copies it: not done here.
 
         Raises
         ------
