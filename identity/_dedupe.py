@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import numbers
 import os
 import time
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 from identity._exceptions import ConfigurationError, InputError
 from identity._io import SourceInput, combine_sources, read_previous, read_source, write_table
 from identity._model_file import ModelSource, model_document, resolve_model, write_model
-from matchers._workers import background
+from matchers._workers import background, pair_slices
 from matchers.blocking import BlockingIndex, BlockingRule, RuleReport
 from matchers.clustering import ClusterResult, carry_ids, cluster_pairs, unscored_pairs
 from matchers.comparisons import DEFAULT_COMPARISONS, Comparison, cannot_link, compare_all
@@ -299,17 +300,16 @@ def dedupe(
     scorer: FellegiSunter | LogisticScorer
     train = not labels and reused is None
     fs = FellegiSunter(comparisons=comps, link_only=link_only, random_state=random_state) if train else None
-    # The random pairs that estimate u do not depend on blocking: a second process compares them while
-    # this one blocks and compares the candidates.
+    # The random pairs that estimate u do not depend on blocking: a second process compares slices of
+    # them while this one blocks and compares the candidates, then both take slices until none is left.
     random_left, random_right, possible = (
         fs.random_sample(features) if fs is not None else (np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0)
     )
+    random_pairs = pair_slices(random_left, random_right)
+    compare_random = functools.partial(_compare_slices, comps, features)
     with background(
-        compare_all,
-        comps,
-        features,
-        random_left,
-        random_right,
+        random_pairs.run_front,
+        compare_random,
         enabled=fs is not None and second_process(workers, features.n),
     ) as random_gamma:
         clock.stage("block")
@@ -330,9 +330,10 @@ def dedupe(
             assert labels
             scorer = _fit_supervised(comps, features, table, labels)
         else:
+            mine = random_pairs.run_back(compare_random)
             scorer = fs.fit_gamma(
                 gamma,
-                random_gamma(),
+                _stack_levels(random_pairs.merge(mine, random_gamma()), len(comps)),
                 possible,
                 training=index.training_blocks(random_state=random_state),
                 exhaustive=index.exhaustive_comparisons,
@@ -434,6 +435,18 @@ def _carry_over(
         # Ids retired tonight stay taken: a record added later (Resolver.add) must not get one of them.
         "next_cluster_id": result.next_id,
     }
+
+
+def _compare_slices(
+    comparisons: Sequence[Comparison], features: Features, part: Sequence[tuple[npt.NDArray[np.int64], ...]]
+) -> list[npt.NDArray[np.int8]]:
+    """:func:`~matchers.comparisons.compare_all` of each ``(left, right)`` slice of pairs in ``part``."""
+    return [compare_all(comparisons, features, left, right) for left, right in part]
+
+
+def _stack_levels(parts: Sequence[npt.NDArray[np.int8]], width: int) -> npt.NDArray[np.int8]:
+    """The slices' levels as one array of shape (n_pairs, width) (also when there are no slices)."""
+    return np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int8)
 
 
 def _canonical_order(table: pa.Table) -> npt.NDArray[np.int64] | None:

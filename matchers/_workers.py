@@ -174,6 +174,23 @@ def e164_numbers(
     return out
 
 
+#: Pairs per slice of the random pairs (for u) that the two processes compare.
+PAIR_SLICE = 32_000
+
+
+def pair_slices(
+    left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], size: int = PAIR_SLICE
+) -> Chunks[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """Pairs ``(left[k], right[k])`` cut into slices of at most ``size``, each one item of a :class:`Chunks`.
+
+    >>> chunks = pair_slices(np.arange(5), np.arange(5) + 10, size=2)
+    >>> [[(a.tolist(), b.tolist()) for a, b in part] for part in chunks.parts]
+    [[([0, 1], [10, 11])], [([2, 3], [12, 13])], [([4], [14])]]
+    """
+    pieces = [(left[k : k + size], right[k : k + size]) for k in range(0, len(left), size)]
+    return Chunks(pieces, len(pieces))
+
+
 def join_slices(
     tasks: Sequence[tuple[str | None, list[str | None]]],
     results: Sequence[npt.NDArray[np.int64]],
