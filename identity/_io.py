@@ -619,7 +619,7 @@ def _list_column(columns: list[pa.Array], split: str | None) -> pa.Array:
     values = values.take(pa.array(order))
     row_of = order_key[order] // len(parts)
     offsets = np.zeros(n + 1, dtype=np.int32)
-    np.add.at(offsets, row_of + 1, 1)
+    offsets[1:] = np.bincount(row_of, minlength=n)  # values per row
     return pa.ListArray.from_arrays(pa.array(np.cumsum(offsets, dtype=np.int32)), values)
 
 
