@@ -10,8 +10,8 @@ Text: the UTF-8 bytes in numpy (``pyarrow.compute`` for the strip and the extens
 1. ``str.strip`` is ``utf8_trim`` with the ASCII characters Python calls white space. A text that is not
    ASCII keeps its other characters, so it never takes the shapes of step 4; only the 80-character limit
    (``phone._MAX_CHARS``) needs ASCII to count characters, and is applied to ASCII texts only.
-2. A float text (7 to 15 digits, then ``.0``) loses the ``.0`` (``phone._FLOAT_TEXT``; the scalar code
-   only tries it on a text ending ``.0``, so ``2127365000.00`` keeps its zeros).
+2. A float text (7 to 15 digits, then ``.`` and one or more ``0``) loses its fraction
+   (``phone._FLOAT_TEXT``: ``2127365000.0``, ``2127365000.00``).
 3. A text holding one of ``x X # ;`` loses an extension tail matched by an RE2 spelling of
    ``phone._EXTENSION_TAIL``: on ASCII text ``.`` skips a line break and ``.*?`` is lazy in both
    engines (RE2 keeps Perl's leftmost-first submatches), so the head is the same; the head goes on.
@@ -321,29 +321,45 @@ class _Texts:
         text = np.searchsorted(self.offsets, np.flatnonzero(where), side="right") - 1
         return np.bincount(text, minlength=len(self.length))
 
-    def float_texts(self) -> Bools:
-        """``phone._FLOAT_TEXT`` applies (text ends with ``.0``): 7 to 15 digits, then ``.0``."""
+    def float_tails(self) -> Bools:
+        """Per byte, whether it is a zero of a float text's fraction (``phone._FLOAT_TEXT``: 7 to 15
+        digits, a ``.``, then one or more ``0``); with the ``.``, a separator, they are not digits."""
+        drop = np.zeros(len(self.data), dtype=np.bool_)
         n, ends = self.length, self.offsets[1:]
         if len(self.data) == 0:
-            return np.zeros(len(n), dtype=np.bool_)
-        last = self.data[np.maximum(ends - 1, 0)]
-        before = self.data[np.maximum(ends - 2, 0)]
-        found: Bools = (n >= 9) & (n <= 17) & (last == ord("0")) & (before == ord("."))
-        if found.any():  # and no other character than digits: one non-digit only, the '.'
-            found &= self.count(self.classes != _DIGIT) == 1
-        return found
+            return drop
+        found = (n >= 9) & (self.data[np.maximum(ends - 1, 0)] == ord("0"))
+        if not found.any():
+            return drop
+        # The one character of such a text that is not a digit must be the ".", after 7 to 15 digits.
+        other = np.flatnonzero(self.classes != _DIGIT)
+        owner = np.searchsorted(self.offsets, other, side="right") - 1
+        found &= np.bincount(owner, minlength=len(n)) == 1
+        pos, owner = other[found[owner]], owner[found[owner]]
+        head = pos - self.offsets[owner]
+        ok = (self.data[pos] == ord(".")) & (head >= 7) & (head <= 15)
+        # ... and every character after it a "0".
+        not_zero = np.zeros(len(self.data) + 1, dtype=np.int64)
+        np.cumsum(self.data != ord("0"), out=not_zero[1:])
+        ok &= not_zero[ends[owner]] == not_zero[pos + 1]
+        pos, owner = pos[ok], owner[ok]
+        # Mark pos+1 .. end-1 of each: +1 where a tail starts, -1 where its text ends (never the same).
+        edges = np.zeros(len(self.data) + 1, dtype=np.int64)
+        edges[pos + 1] = 1
+        edges[ends[owner]] = -1
+        drop[:] = np.cumsum(edges[:-1]) > 0
+        return drop
 
-    def digits(self, rows: Bools, drop_last: Bools | None = None) -> tuple[Ints, Digits, Ints, Bools]:
+    def digits(self, rows: Bools, drop: Bools | None = None) -> tuple[Ints, Digits, Ints, Bools]:
         """``fast_core``'s digit strings of the texts ``rows`` that have its shapes.
 
-        Separators are dropped (and the last character of each ``drop_last`` text); what remains must be
-        an optional ``+`` and 4 to 20 ASCII digits. Returns (which texts, their digit matrix, lengths,
-        written with '+').
+        Separators are dropped (and the bytes ``drop`` marks); what remains must be an optional ``+``
+        and 4 to 20 ASCII digits. Returns (which texts, their digit matrix, lengths, written with '+').
         """
         keep = self.classes != _SEPARATOR
         ends = self.offsets[1:]
-        if drop_last is not None:
-            keep[ends[drop_last] - 1] = False
+        if drop is not None:
+            keep &= ~drop
         kept = np.zeros(len(keep) + 1, dtype=np.int64)
         np.cumsum(keep, out=kept[1:])
         start = kept[self.offsets[:-1]]
@@ -660,7 +676,7 @@ def e164_digits(
 
     Notes
     -----
-    Decided: nulls, blank and too long texts, and ASCII texts that are, after an optional float ``.0`` or
+    Decided: nulls, blank and too long texts, and ASCII texts that are, after an optional float fraction (``.0``, ``.00``) or
     extension tail, an optional ``+`` and 4 to 20 digits among the separators ``" -./()"``, wherever the
     scalar fast path (``_phone_fast.fast_core``) decides them: ``+`` with a country code, ``00``/``011``
     with one, and national numbers of ``region`` (with its country code or national prefix in front or
@@ -687,7 +703,7 @@ def e164_digits(
     blank = valid & ((texts.length == 0) | (ascii_ & (texts.length > _MAX_CHARS)))
     usable = valid & ~blank & (texts.length <= _MAX_CHARS)
     marked = usable & (texts.count(texts.classes == _MARKER) > 0)
-    rows, m, n, plus = texts.digits(usable & ~marked, drop_last=texts.float_texts())
+    rows, m, n, plus = texts.digits(usable & ~marked, drop=texts.float_tails())
     # An extension tail (a marker is a character of it): the head goes on, for those that match.
     if marked.any():
         tails = np.flatnonzero(marked)

@@ -271,7 +271,7 @@ def _fast_core(text: str, info: RegionInfo) -> tuple[int, str, str | None] | Non
                 text = rest
     if text[:4].lower() == "tel:":
         text = text[4:]
-    elif text[-2:] == ".0" and (number := _FLOAT_TEXT.fullmatch(text)) is not None:
+    elif text[-1] == "0" and "." in text and (number := _FLOAT_TEXT.fullmatch(text)) is not None:
         text = number.group(1)
     if "x" in text or "X" in text or "#" in text or ";" in text:
         split = _EXTENSION_TAIL.fullmatch(text)

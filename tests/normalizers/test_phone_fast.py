@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.phone import _parse_fast, _parse_slow, parse
+from normalizers.phone import _parse_fast, _parse_slow, e164_many, parse
 
 # (raw, default region, expected E.164): national (trunk) prefixes the fast path strips itself
 TRUNK_PREFIXED = [
@@ -79,6 +79,10 @@ FLOAT_TEXT = [
     ("442079460958.0", "US", "+442079460958"),
     ("7959367244.0", "GB", "+447959367244"),
     ("2127365000.00", "US", "+12127365000"),
+    # Two or more zeros: the fast path once kept them as digits ("+49301234567800"; GB: none at all).
+    ("3012345678.00", "DE", "+493012345678"),
+    ("02079460958.00", "GB", "+442079460958"),
+    ("7959367244.000", "GB", "+447959367244"),
     ("2127365.0", "US", None),  # seven digits: local only, with or without the fraction
     ("2127365000.5", "US", None),  # not a zero fraction: not a float artifact
     ("2.127365e+09", "US", None),  # scientific notation lost digits
@@ -92,6 +96,7 @@ def test_a_number_with_a_zero_fraction_is_read_alike_on_both_paths(raw: str, reg
     assert fast is False or fast == slow
     assert parse(raw, region) == slow
     assert (slow and slow.e164) == e164
+    assert e164_many([raw], region) == [e164]  # the batch path's own loop
 
 
 def test_the_fast_path_answers_the_common_float_spelling_itself() -> None:
