@@ -21,8 +21,10 @@ __all__ = [
     "Codes",
     "GroupedUniques",
     "dense_rank",
+    "distinct_array",
     "encode",
     "encode_grouped",
+    "fill_undecided",
     "group_uniques",
     "list_to_matrix",
     "sorted_unique",
@@ -83,6 +85,20 @@ def to_string_array(values: pa.Array | pa.ChunkedArray | Sequence[Any]) -> pa.Ar
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), values)
 
 
+def distinct_array(
+    values: pa.Array | pa.ChunkedArray | Sequence[Any],
+) -> tuple[npt.NDArray[np.int64], pa.Array]:
+    """:func:`distinct` with the distinct values left as an Arrow string array.
+
+    >>> indices, values = distinct_array(["b", "a", None, "b"])
+    >>> indices.tolist(), values.to_pylist()
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    dictionary = to_string_array(values).dictionary_encode()
+    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return indices, dictionary.dictionary
+
+
 def distinct(
     values: pa.Array | pa.ChunkedArray | Sequence[Any],
 ) -> tuple[npt.NDArray[np.int64], list[str | None]]:
@@ -93,9 +109,30 @@ def distinct(
     >>> indices.tolist(), values
     ([0, 1, -1, 0], ['b', 'a'])
     """
-    dictionary = to_string_array(values).dictionary_encode()
-    indices = pc.fill_null(dictionary.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return indices, dictionary.dictionary.to_pylist()
+    indices, values_array = distinct_array(values)
+    return indices, values_array.to_pylist()
+
+
+def fill_undecided(
+    decided_values: pa.Array, decided: npt.NDArray[np.bool_], rest: Sequence[str | None]
+) -> pa.Array:
+    """One string column from a column-at-once pass and the values it left to a scalar one.
+
+    ``decided_values[i]`` is kept where ``decided[i]``; the other places take ``rest``, in order (one
+    value per undecided place).
+
+    >>> fill_undecided(pa.array(["a", "?", None, "?"]), np.array([True, False, True, False]), ["b", None]).to_pylist()
+    ['a', 'b', None, None]
+    """
+    undecided = np.flatnonzero(~decided)
+    if len(undecided) != len(rest):
+        raise ValueError(f"{len(rest)} values for {len(undecided)} undecided places")
+    if not len(undecided):
+        return decided_values
+    take = np.arange(len(decided_values), dtype=np.int64)
+    take[undecided] = len(decided_values) + np.arange(len(undecided), dtype=np.int64)
+    both = pa.concat_arrays([decided_values, pa.array(rest, decided_values.type)])
+    return both.take(pa.array(take))
 
 
 def encode(
@@ -121,11 +158,14 @@ def encode_grouped(
     groups: Codes,
     group_names: Sequence[str | None],
     normalize: Callable[[list[str | None], str | None], Sequence[str | None]],
+    vectorized: Callable[[pa.Array, str | None], tuple[pa.Array, npt.NDArray[np.bool_]]] | None = None,
 ) -> tuple[Codes, list[str]]:
     """Like :func:`encode`, but the normaliser also gets the row's group (a region such as ``"GB"``).
 
     ``groups`` has shape (n,) with codes into ``group_names`` (``-1``: no group, passed as None). Each
-    distinct (group, value) combination is normalised once.
+    distinct (group, value) combination is normalised once. With ``vectorized`` (a column-at-once
+    twin of ``normalize`` that returns ``(values, decided)``), ``normalize`` only gets the values it
+    left undecided.
 
     >>> codes, vocab = encode_grouped(["1", "1"], np.array([0, 1], np.int32), ["a", "b"],
     ...                               lambda xs, g: [f"{g}{x}" for x in xs])
@@ -133,7 +173,14 @@ def encode_grouped(
     ([0, 1], ['a1', 'b1'])
     """
     pending = group_uniques(values, groups, group_names)
-    results = [list(normalize(vals, name)) for name, vals in pending.tasks]
+    results: list[list[str | None]] = []
+    for name, column in pending.groups:
+        if vectorized is None:
+            results.append(list(normalize(column.to_pylist(), name)))
+            continue
+        done, decided = vectorized(column, name)
+        rest = column.filter(pa.array(~decided)).to_pylist()
+        results.append(fill_undecided(done, decided, list(normalize(rest, name))).to_pylist())
     return pending.resolve(results)
 
 
@@ -141,14 +188,20 @@ def encode_grouped(
 class GroupedUniques:
     """The distinct (group, value) combinations of a column, waiting to be normalised.
 
-    ``tasks`` lists ``(group_name, values)``; normalise each (here or in a worker process) and pass the
-    results, in the same order, to :meth:`resolve`.
+    ``groups`` lists ``(group_name, values)`` with the values as an Arrow string array; :attr:`tasks`
+    gives them as lists. Normalise each (here or in a worker process) and pass the results, in the same
+    order, to :meth:`resolve`.
     """
 
     inverse: npt.NDArray[np.int64]
     size: int
     slots: list[npt.NDArray[np.int64]]
-    tasks: list[tuple[str | None, list[str | None]]]
+    groups: list[tuple[str | None, pa.Array]]
+
+    @property
+    def tasks(self) -> list[tuple[str | None, list[str | None]]]:
+        """``(group_name, values)`` per group, the values as a list."""
+        return [(name, values.to_pylist()) for name, values in self.groups]
 
     def resolve(self, results: Sequence[Sequence[str | None]]) -> tuple[Codes, list[str]]:
         """Codes and vocabulary from the normalised ``results`` of :attr:`tasks`."""
@@ -163,19 +216,19 @@ def group_uniques(
     values: pa.Array | pa.ChunkedArray | Sequence[Any], groups: Codes, group_names: Sequence[str | None]
 ) -> GroupedUniques:
     """Find the distinct (group, value) combinations of ``values`` (see :class:`GroupedUniques`)."""
-    indices, raw = distinct(values)
+    indices, raw = distinct_array(values)
     width = len(raw) + 1
     combined = (groups.astype(np.int64) + 1) * width + (indices + 1)
     inverse, uniq = dense_rank(combined)
     group_of = uniq // width - 1
     value_of = uniq % width - 1
-    slots, tasks = [], []
+    slots, arrays = [], []
     for g in sorted(set(group_of.tolist())):
         sel = np.flatnonzero(group_of == g)
-        vals = [raw[v] if v >= 0 else None for v in value_of[sel].tolist()]
+        picked = value_of[sel]
         slots.append(sel)
-        tasks.append((group_names[g] if g >= 0 else None, vals))
-    return GroupedUniques(inverse, len(uniq), slots, tasks)
+        arrays.append((group_names[g] if g >= 0 else None, raw.take(pa.array(picked, mask=picked < 0))))
+    return GroupedUniques(inverse, len(uniq), slots, arrays)
 
 
 def _remap(indices: npt.NDArray[np.int64], normed: Sequence[str | None]) -> tuple[Codes, list[str]]:

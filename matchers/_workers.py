@@ -3,9 +3,9 @@
 - :func:`e164_numbers`, :func:`address_parts` and :func:`name_parts` normalise slices of one column's
   distinct values with the normalizers. The single-process path calls the same
   functions, so the result does not depend on the number of workers.
-- :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: the e-mails,
-  then slices of the phones, address lines and full names taken from the front of :class:`Chunks`
-  while the main process, done with postcodes, takes them from the back.
+- :func:`normalise` is the worker's share of :func:`matchers.features.build_features`: slices of the
+  phones, address lines and full names that the column-at-once passes left over, taken from the front
+  of :class:`Chunks` while the main process, done with e-mails and postcodes, takes them from the back.
 - :func:`background` runs a function on arguments the child *inherits* through ``fork`` instead of
   receiving them pickled (:func:`normalise` on the column values; ``compare_all`` on the random pairs
   that estimate u while this process blocks and compares the candidates). Only the result travels back.
@@ -25,10 +25,10 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from matchers._columns import Codes, _remap
 from normalizers import address as _address
-from normalizers import email as _email
 from normalizers import name as _name
 from normalizers import phone as _phone
 
@@ -38,14 +38,14 @@ __all__ = [
     "address_parts",
     "background",
     "bare_local",
+    "bare_locals",
     "can_fork",
     "e164_numbers",
     "join_slices",
     "name_parts",
     "normalise",
-    "pack_strings",
+    "pair_slices",
     "phone_slices",
-    "unpack_strings",
 ]
 
 T = TypeVar("T")
@@ -145,6 +145,20 @@ def bare_local(key: str | None) -> str | None:
     return bare or None
 
 
+def bare_locals(keys: pa.Array) -> pa.Array:
+    """:func:`bare_local` of each e-mail match key, a column at once (nulls stay null).
+
+    >>> bare_locals(pa.array(["john.smith+shop@x.com", "a_b@y", None, "+tag@z.com"])).to_pylist()
+    ['johnsmith', 'ab', None, None]
+    """
+    # Everything before the last "@" (none: null), then before the first "+", without . _ and -.
+    local = pc.replace_substring_regex(keys, r"(?s)@[^@]*\z", "")
+    local = pc.if_else(pc.match_substring(keys, "@"), local, pa.scalar(None, pa.string()))
+    local = pc.replace_substring_regex(local, r"(?s)\+.*", "")
+    local = pc.replace_substring_regex(local, r"[._-]", "")
+    return pc.if_else(pc.equal(local, ""), pa.scalar(None, pa.string()), local)
+
+
 #: Distinct phone strings per slice of the shared phone work.
 PHONE_SLICE = 8_000
 
@@ -204,59 +218,28 @@ def join_slices(
     return out
 
 
-def pack_strings(values: list[str]) -> str | list[str]:
-    r"""One string for a list of strings without line breaks (it pickles as one block, not one object
-    per value); the list itself otherwise. :func:`unpack_strings` reverses it.
-
-    >>> pack_strings(["a@x.com", "b@y.com"]), unpack_strings(pack_strings(["a@x.com", "b@y.com"]))
-    ('a@x.com\nb@y.com', ['a@x.com', 'b@y.com'])
-    >>> unpack_strings(pack_strings([])), pack_strings(["odd\nvalue"])
-    ([], ['odd\nvalue'])
-    """
-    joined = "\n".join(values)
-    return joined if values and joined.count("\n") == len(values) - 1 else values
-
-
-def unpack_strings(packed: str | list[str]) -> list[str]:
-    """The list :func:`pack_strings` was given."""
-    return packed.split("\n") if isinstance(packed, str) else packed
-
-
 @dataclass
 class Normalised:
     """What the worker hands back from :func:`normalise`."""
 
-    email_codes: Codes  # per distinct raw e-mail string (-1: not an e-mail)
-    email_vocab: str | list[str]  # packed (see pack_strings)
-    email_local_codes: Codes  # per ``email_vocab`` entry
-    email_local_vocab: str | list[str]  # packed
     phones: dict[int, list[npt.NDArray[np.int64]]]  # the phone slices the worker took (E.164 digits)
     addresses: dict[int, list[tuple[str | None, str | None]]]  # the address slices the worker took
     names: dict[int, list[tuple[str | None, str | None]]]  # the full-name slices the worker took
 
 
 def normalise(
-    emails: list[str | None],
     phones: Chunks[tuple[str | None, list[str | None]]] | None,
     default_region: str,
     addresses: Chunks[str | None] | None,
     names: Chunks[str | None] | None,
 ) -> Normalised:
-    """The worker's share of :func:`matchers.features.build_features`: the e-mails, coded; then slices
-    of the phones, the address lines and the full names from the front, while the main process takes
-    them from the back (in the opposite order of kinds, so the two meet once).
+    """The worker's share of :func:`matchers.features.build_features`: slices of the phones, the address
+    lines and the full names that the column-at-once passes left over, from the front, while the main
+    process takes them from the back (in the opposite order of kinds, so the two meet once).
 
     Pure Python and numpy on values prepared before the fork (no Arrow in the child).
     """
-    email_codes, email_vocab = _remap(np.arange(len(emails), dtype=np.int64), _email.match_key_many(emails))
-    local_codes, local_vocab = _remap(
-        np.arange(len(email_vocab), dtype=np.int64), [bare_local(v) for v in email_vocab]
-    )
     return Normalised(
-        email_codes,
-        pack_strings(email_vocab),
-        local_codes,
-        pack_strings(local_vocab),
         phones.run_front(functools.partial(e164_numbers, default_region=default_region)) if phones else {},
         addresses.run_front(address_parts) if addresses is not None else {},
         names.run_front(name_parts) if names is not None else {},

@@ -23,14 +23,17 @@ from matchers import _workers
 from matchers._columns import (
     Codes,
     GroupedUniques,
-    distinct,
+    distinct_array,
     encode,
     encode_grouped,
+    fill_undecided,
     group_uniques,
     list_to_matrix,
     to_string_array,
 )
+from normalizers import _arrow_address, _arrow_email, _arrow_name, _arrow_phone, _arrow_postcode
 from normalizers import address as _address
+from normalizers import email as _email
 from normalizers import name as _name
 
 __all__ = ["MAX_EMAILS", "MAX_NICKNAME_GROUPS", "MAX_PHONES", "Features", "build_features", "dob_keys_many"]
@@ -204,10 +207,11 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     region : str
         Default region for phone numbers and postcodes of records without a country.
     workers : int
-        With 2 or more (and a large input, on a platform that can fork), a second process normalises
-        the e-mails while this one does postcodes; then both take slices of the phones, address lines
-        and full names until none is left. The result is the same
-        for any number of workers.
+        Phones, address lines, full names and e-mails of the common shapes are read column at once
+        (``normalizers._arrow_*``); the scalar normalizers get the rest. With 2 or more workers (and a
+        large input, on a platform that can fork), a second process takes slices of those leftover
+        phones, address lines and full names while this one does e-mails and postcodes, until none is
+        left. The result is the same for any number of workers.
 
     Examples
     --------
@@ -232,27 +236,32 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     regions: list[str | None] = list(country_vocab)
 
     emails_in = _emails_prepare(table, stats)
-    phones_in = _phones_prepare(table, country, regions, stats)
+    # Phones, address lines and full names of the common shapes are read column at once here; the rest
+    # go to a second process, which takes slices of them from the front while this one, done with
+    # e-mails and postcodes, takes them from the back.
+    phones_in = _phones_prepare(table, country, regions, region, stats)
     addresses_in = _addresses_prepare(_column(table, "address"))
     first_arr, last_arr, full_names = _names_prepare(table, n)
-    # A second process codes the e-mails, then takes slices of the phones, address lines and full names
-    # from the front while this one, done with postcodes, takes them from the back.
     with _workers.background(
         _workers.normalise,
-        emails_in.raw if emails_in is not None else [],
         phones_in.chunks if phones_in is not None else None,
         region,
         addresses_in.chunks if addresses_in is not None else None,
         full_names.chunks if full_names is not None else None,
         enabled=second_process(workers, n),
     ) as worker:
+        email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_in)
         postcode_col = _column(table, "postcode")
 
         def _postcodes(values: list[str | None], group: str | None) -> list[str | None]:
             return _address.normalize_postcode_many(values, country=group or region)
 
         postcode, postcode_vocab = encode_grouped(
-            postcode_col if postcode_col is not None else _nulls(n), country, regions, _postcodes
+            postcode_col if postcode_col is not None else _nulls(n),
+            country,
+            regions,
+            _postcodes,
+            lambda values, group: _arrow_postcode.postcodes(values, group or region),
         )
         my_names = full_names.chunks.run_back(_workers.name_parts) if full_names is not None else {}
         my_addresses = (
@@ -280,7 +289,6 @@ def build_features(table: pa.Table, *, region: str = "US", workers: int = 1) -> 
     house, street, street_vocab, house_vocab = _addresses_finish(
         n, addresses_in, my_addresses, coded.addresses
     )
-    email, email_vocab, email_local, email_local_vocab = _emails_finish(n, emails_in, coded)
     phone = _phones_finish(n, phones_in, my_phones, coded.phones)
     city_col = _column(table, "city")
     city, city_vocab = encode(city_col if city_col is not None else _nulls(n), _name.fold_many)
@@ -417,7 +425,10 @@ NAME_CHUNKS = 32
 class _FullNames:
     rows: IntArray  # records whose first and last name are both empty: names come from ``full_name``
     indices: IntArray  # per such record, its distinct full name (-1: none)
-    chunks: _workers.Chunks[str | None]
+    first: pa.Array  # per distinct full name, as far as the column-at-once pass decided it
+    last: pa.Array
+    decided: npt.NDArray[np.bool_]
+    chunks: _workers.Chunks[str | None]  # the full names that pass left to the scalar parser
 
 
 def _names_prepare(table: pa.Table, n: int) -> tuple[pa.Array, pa.Array, _FullNames | None]:
@@ -433,8 +444,10 @@ def _names_prepare(table: pa.Table, n: int) -> tuple[pa.Array, pa.Array, _FullNa
     rows = np.flatnonzero(need.to_numpy(zero_copy_only=False))
     if not len(rows):
         return first_arr, last_arr, None
-    indices, names = distinct(to_string_array(full_col).take(pa.array(rows)))
-    return first_arr, last_arr, _FullNames(rows, indices, _workers.Chunks(names, NAME_CHUNKS))
+    indices, names = distinct_array(to_string_array(full_col).take(pa.array(rows)))
+    first, last, decided = _arrow_name.first_and_last(names)
+    rest = _workers.Chunks(_undecided(names, decided), NAME_CHUNKS)
+    return first_arr, last_arr, _FullNames(rows, indices, first, last, decided, rest)
 
 
 def _names_finish(
@@ -446,13 +459,14 @@ def _names_finish(
     """First and last names (taken from ``full_name`` where both are empty) and name suffixes, coded."""
     if full is not None:
         parts = full.chunks.merge(*done)
-        firsts = first_arr.to_pylist()
-        lasts = last_arr.to_pylist()
-        for row, k in zip(full.rows.tolist(), full.indices.tolist(), strict=True):
-            if k >= 0:
-                firsts[row], lasts[row] = parts[k]
-        first_arr = pa.array(firsts, pa.string())
-        last_arr = pa.array(lasts, pa.string())
+        full_first = fill_undecided(full.first, full.decided, [first for first, _ in parts])
+        full_last = fill_undecided(full.last, full.decided, [last for _, last in parts])
+        # Records named by a full name take its parts: index n + k of [column, parts of full names].
+        has = full.indices >= 0
+        take = np.arange(len(first_arr), dtype=np.int64)
+        take[full.rows[has]] = len(first_arr) + full.indices[has]
+        first_arr = pa.concat_arrays([first_arr, full_first]).take(pa.array(take))
+        last_arr = pa.concat_arrays([last_arr, full_last]).take(pa.array(take))
     first, first_vocab = encode(first_arr, _first_token_many)
     raw_last, raw_vocab = encode(last_arr, _name.fold_many)
     split = [_split_suffix(v) for v in raw_vocab]
@@ -517,15 +531,20 @@ ADDRESS_CHUNKS = 32
 @dataclass
 class _Addresses:
     indices: IntArray
-    chunks: _workers.Chunks[str | None]
+    house: pa.Array  # per distinct line, as far as the column-at-once pass decided it
+    street: pa.Array
+    decided: npt.NDArray[np.bool_]
+    chunks: _workers.Chunks[str | None]  # the lines that pass left to the scalar parser
 
 
 def _addresses_prepare(col: pa.Array | None) -> _Addresses | None:
     """The distinct address lines (each is parsed once) and each record's index into them."""
     if col is None:
         return None
-    indices, lines = distinct(col)
-    return _Addresses(indices, _workers.Chunks(lines, ADDRESS_CHUNKS))
+    indices, lines = distinct_array(col)
+    house, street, decided = _arrow_address.house_and_street(lines)
+    rest = _workers.Chunks(_undecided(lines, decided), ADDRESS_CHUNKS)
+    return _Addresses(indices, house, street, decided, rest)
 
 
 def _addresses_finish(
@@ -535,8 +554,12 @@ def _addresses_finish(
     if addresses is None:
         return np.full(n, -1, np.int32), np.full(n, -1, np.int32), [], []
     parts = addresses.chunks.merge(*done)
-    house_lookup, house_vocab = encode(pa.array([h for h, _ in parts], pa.string()))
-    street_lookup, street_vocab = encode(pa.array([s for _, s in parts], pa.string()))
+    house_lookup, house_vocab = encode(
+        fill_undecided(addresses.house, addresses.decided, [h for h, _ in parts])
+    )
+    street_lookup, street_vocab = encode(
+        fill_undecided(addresses.street, addresses.decided, [s for _, s in parts])
+    )
     house = np.append(house_lookup, np.int32(-1))[addresses.indices]
     street = np.append(street_lookup, np.int32(-1))[addresses.indices]
     return house, street, street_vocab, house_vocab
@@ -547,7 +570,7 @@ class _Emails:
     row: IntArray
     slot: IntArray
     indices: IntArray
-    raw: list[str | None]
+    raw: pa.Array  # the distinct e-mail strings
 
 
 def _emails_prepare(table: pa.Table, stats: dict[str, int]) -> _Emails | None:
@@ -556,28 +579,28 @@ def _emails_prepare(table: pa.Table, stats: dict[str, int]) -> _Emails | None:
     if col is None:
         return None
     flat, row, slot = _flatten(col, MAX_EMAILS, stats, "email")
-    indices, raw = distinct(flat)
+    indices, raw = distinct_array(flat)
     return _Emails(row, slot, indices, raw)
 
 
 def _emails_finish(
-    n: int, emails: _Emails | None, coded: _workers.Normalised
+    n: int, emails: _Emails | None
 ) -> tuple[npt.NDArray[np.int32], list[str], npt.NDArray[np.int32], list[str]]:
+    """Match-key codes of each record's e-mails, and codes of their bare local parts."""
     matrix = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
     local = np.full((n, MAX_EMAILS), -1, dtype=np.int32)
     if emails is None:
         return matrix, [], local, []
-    codes = np.append(coded.email_codes, np.int32(-1))[emails.indices]
+    keys, decided = _arrow_email.match_keys(emails.raw)
+    keys = fill_undecided(keys, decided, _email.match_key_many(_undecided(emails.raw, decided)))
+    key_codes, vocab = encode(keys)  # per distinct raw string
+    codes = np.append(key_codes, np.int32(-1))[emails.indices]
     matrix[emails.row, emails.slot] = codes
     # "Same local part" ignores separators and +tags: john.smith@x ~ john_smith+shop@y.
-    local[emails.row, emails.slot] = np.append(coded.email_local_codes, np.int32(-1))[codes]
+    local_codes, local_vocab = encode(_workers.bare_locals(pa.array(vocab, pa.string())))
+    local[emails.row, emails.slot] = np.append(local_codes, np.int32(-1))[codes]
     _compact(matrix, local)
-    return (
-        matrix,
-        _workers.unpack_strings(coded.email_vocab),
-        local,
-        _workers.unpack_strings(coded.email_local_vocab),
-    )
+    return matrix, vocab, local, local_vocab
 
 
 @dataclass
@@ -585,20 +608,29 @@ class _Phones:
     row: IntArray
     slot: IntArray
     grouped: GroupedUniques
-    chunks: _workers.Chunks[tuple[str | None, list[str | None]]]
+    # per country: E.164 digits as far as the column-at-once pass decided them, and where it did
+    decided: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]]
+    rest: list[tuple[str | None, list[str | None]]]  # per country: the strings that pass left over
+    chunks: _workers.Chunks[tuple[str | None, list[str | None]]]  # ``rest`` in slices
 
 
 def _phones_prepare(
-    table: pa.Table, country: Codes, regions: Sequence[str | None], stats: dict[str, int]
+    table: pa.Table, country: Codes, regions: Sequence[str | None], region: str, stats: dict[str, int]
 ) -> _Phones | None:
-    """The distinct phone strings per country (each is parsed once), in slices for the two processes."""
+    """The distinct phone strings per country (each is parsed once): the common shapes read column at
+    once, the rest in slices for the two processes."""
     col = _column(table, "phone")
     if col is None:
         return None
     flat, row, slot = _flatten(col, MAX_PHONES, stats, "phone")
     grouped = group_uniques(flat, country[row], regions)
-    slices = _workers.phone_slices(grouped.tasks)
-    return _Phones(row, slot, grouped, _workers.Chunks(slices, len(slices)))
+    decided = [_arrow_phone.e164_digits(values, group or region) for group, values in grouped.groups]
+    rest = [
+        (group, _undecided(values, done))
+        for (group, values), (_, done) in zip(grouped.groups, decided, strict=True)
+    ]
+    slices = _workers.phone_slices(rest)
+    return _Phones(row, slot, grouped, decided, rest, _workers.Chunks(slices, len(slices)))
 
 
 def _phones_finish(
@@ -608,10 +640,12 @@ def _phones_finish(
     if phones is None:
         return matrix
     grouped = phones.grouped
-    per_task = _workers.join_slices(grouped.tasks, phones.chunks.merge(*done))
+    per_task = _workers.join_slices(phones.rest, phones.chunks.merge(*done))
     numbers = np.full(grouped.size, -1, dtype=np.int64)  # per distinct (country, text)
-    for slots, values in zip(grouped.slots, per_task, strict=True):
-        numbers[slots] = values
+    for slots, (digits, decided), values in zip(grouped.slots, phones.decided, per_task, strict=True):
+        digits = digits.copy()
+        digits[~decided] = values
+        numbers[slots] = digits
     matrix[phones.row, phones.slot] = numbers[grouped.inverse]
     _compact(matrix)
     # The same number twice in one record (Phone1 == Cellular) is one piece of evidence.
@@ -634,6 +668,11 @@ def _flatten(
         return flat, row, slot
     values = to_string_array(col)
     return values, np.arange(len(values), dtype=np.int64), np.zeros(len(values), dtype=np.int64)
+
+
+def _undecided(values: pa.Array, decided: npt.NDArray[np.bool_]) -> list[str | None]:
+    """The values a column-at-once pass left undecided, in order, for the scalar normalizer."""
+    return values.filter(pa.array(~decided)).to_pylist()  # type: ignore[no-any-return]
 
 
 def _compact(matrix: npt.NDArray[Any], *companions: npt.NDArray[Any]) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pytest
 
 from identity._dedupe import _as_source_list
 from identity._io import combine_sources
@@ -47,3 +51,66 @@ def test_take_of_a_subset() -> None:
     assert g.n == 2 and g.phone.shape == (2, f.phone.shape[1])
     assert g.first_strings(np.arange(2)) == f.first_strings(np.array([5, 1]))
     assert g.first_group_table is f.first_group_table
+
+
+def _generated(tmp_path: Path, records: int = 3_000) -> pa.Table:
+    from benchmarks.generate import generate
+
+    generate(records, seed=23).write(tmp_path)
+    return combine_sources(_as_source_list([str(tmp_path / "erp.csv"), str(tmp_path / "shopify.csv")]))
+
+
+def _all_undecided(width: int) -> Callable[..., tuple[Any, ...]]:
+    """A column-at-once pass that decides nothing: every value goes to the scalar normalizer.
+
+    ``width`` string columns of results, or with ``width=0`` the phone pass's int64 digits."""
+
+    def undecided(values: pa.Array, *_: object) -> tuple[Any, ...]:
+        n = len(values)
+        results = [pa.nulls(n, pa.string())] * width if width else [np.full(n, -1, dtype=np.int64)]
+        return (*results, np.zeros(n, dtype=bool))
+
+    return undecided
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_column_at_once_passes_give_the_scalar_normalizers_features(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Phones, address lines, full names, e-mails and postcodes are first read a column at once; what
+    those passes decide must be exactly what the scalar normalizers give, down to every code."""
+    import matchers.features
+    from normalizers import _arrow_address, _arrow_email, _arrow_name, _arrow_phone, _arrow_postcode
+
+    table = _generated(tmp_path)
+    monkeypatch.setattr(matchers.features, "PARALLEL_MIN_RECORDS", 0)  # fork the worker too
+    decided: dict[str, list[float]] = {}
+    passes = [
+        (_arrow_phone, "e164_digits", 0),
+        (_arrow_address, "house_and_street", 2),
+        (_arrow_name, "first_and_last", 2),
+        (_arrow_email, "match_keys", 1),
+        (_arrow_postcode, "postcodes", 1),
+    ]
+    for module, name, _ in passes:
+        real = getattr(module, name)
+
+        def spy(*args: Any, _real: Callable[..., Any] = real, _name: str = name) -> Any:
+            out = _real(*args)
+            decided.setdefault(_name, []).extend(out[-1].tolist())
+            return out
+
+        monkeypatch.setattr(module, name, spy)
+    fast = build_features(table, workers=workers)
+    for module, name, width in passes:
+        monkeypatch.setattr(module, name, _all_undecided(width))
+    scalar = build_features(table, workers=workers)
+    for field_name, value in vars(fast).items():
+        if field_name != "cache":
+            other = getattr(scalar, field_name)
+            same = np.array_equal(value, other) if isinstance(value, np.ndarray) else value == other
+            assert same, field_name
+    # The passes did the work: most distinct values never reached the scalar normalizers.
+    shares = {name: float(np.mean(flags)) for name, flags in decided.items()}
+    assert set(shares) == {name for _, name, _ in passes}
+    assert min(shares.values()) > 0.5, shares

@@ -6,9 +6,12 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matchers._workers import Chunks, background, can_fork
+from matchers._workers import Chunks, background, bare_local, bare_locals, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs the fork start method")
 
@@ -72,3 +75,20 @@ def test_phone_slices_join_back_into_their_tasks() -> None:
         assert [a.tolist() for a in joined] == [[len(v or "") for v in values] for _, values in tasks]
 
     check()
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(max_size=12),
+            st.lists(st.sampled_from(["a", "b", ".", "_", "-", "+", "@", "x.com", "\n", "é", ""]), max_size=8).map(
+                "".join
+            ),
+        ),
+        max_size=20,
+    )
+)
+def test_bare_locals_is_bare_local_a_column_at_once(keys: list[str | None]) -> None:
+    assert bare_locals(pa.array(keys, pa.string())).to_pylist() == [bare_local(k) for k in keys]
