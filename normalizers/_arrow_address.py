@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from normalizers import address as _address
+from normalizers._arrow import bools, string_array
 from normalizers._text import fold
 from normalizers.name import _APOSTROPHES, _SPECIAL_LETTERS
 
@@ -96,10 +97,10 @@ def house_and_street(values: pa.Array) -> tuple[pa.StringArray, pa.StringArray, 
     >>> decided.tolist()
     [True, True, True, False, True]
     """
-    values = _string_array(values)
+    values = string_array(values)
     n = len(values)
-    valid = _bools(values.is_valid())
-    eligible = valid & _bools(pc.less_equal(pc.utf8_length(values), _address._MAX_LINE))
+    valid = bools(values.is_valid())
+    eligible = valid & bools(pc.less_equal(pc.utf8_length(values), _address._MAX_LINE))
     rows = np.flatnonzero(eligible)
     m = len(rows)
     lines = values if m == n else values.filter(pa.array(eligible))
@@ -314,20 +315,3 @@ def _reference_words(chunk: str, *, ascii_line: bool) -> list[str]:
         text = _address._INITIALISM.sub(_address._drop_dots, text)
     return _address._LOOSE_JOINER.sub(" ", _address._STREET_JUNK.sub(" ", text)).split()
 
-
-def _bools(array: pa.Array) -> BoolArray:
-    """A boolean arrow array as numpy, null as False."""
-    return np.asarray(pc.fill_null(array, False), dtype=bool)
-
-
-def _string_array(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
-    """``values`` as one ``pa.string()`` array."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if not isinstance(values, pa.Array):
-        raise TypeError(f"values must be a pyarrow string array, not {type(values).__name__}")
-    if pa.types.is_string(values.type):
-        return values
-    if pa.types.is_large_string(values.type) or pa.types.is_null(values.type):
-        return values.cast(pa.string())
-    raise TypeError(f"values must be a pyarrow string array, not {values.type}")

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from normalizers import email as _email
+from normalizers._arrow import string_array
 
 __all__ = ["match_keys"]
 
@@ -153,12 +154,7 @@ def match_keys(values: pa.Array) -> tuple[pa.StringArray, npt.NDArray[np.bool_]]
     >>> keys.to_pylist(), decided.tolist()
     (['jdoe@gmail.com', None, None, 'jo@acme.com', None], [True, True, True, True, False])
     """
-    if not isinstance(values, pa.Array) or not (
-        pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
-    ):
-        raise TypeError(f"values must be a pyarrow string array, not {type(values).__name__}")
-    if pa.types.is_large_string(values.type):
-        values = values.cast(pa.string())
+    values = string_array(values)
     n = len(values)
 
     # The scalar fast path's test. ascii_lower leaves other bytes alone and the pattern is ASCII-only, so

@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from normalizers import name as _name
+from normalizers._arrow import bools, string_array
 
 __all__ = ["first_and_last"]
 
@@ -124,14 +125,14 @@ def _classes(distinct: pa.Array) -> tuple[npt.NDArray[np.uint8], pa.Array]:
     keys = pc.replace_substring(distinct, ".", "")
     items = pc.ascii_trim(pc.replace_substring_regex(pc.replace_substring(keys, "'", ""), "-+", " "), " ")
     classes = np.full(len(distinct), ord("w"), dtype=np.uint8)
-    classes[_bools(pc.match_substring_regex(items, _JUNK_ITEM))] = ord("j")
-    classes[_bools(pc.is_in(items, value_set=_stop_words()))] = ord("y")
-    classes[_bools(pc.match_substring_regex(distinct, _ATTN))] = ord("y")  # "o'attn": the parser's contact
+    classes[bools(pc.match_substring_regex(items, _JUNK_ITEM))] = ord("j")
+    classes[bools(pc.is_in(items, value_set=_stop_words()))] = ord("y")
+    classes[bools(pc.match_substring_regex(distinct, _ATTN))] = ord("y")  # "o'attn": the parser's contact
     for code, table in _tables():
-        classes[_bools(pc.is_in(keys, value_set=table))] = ord(code)
-    classes[_bools(pc.equal(pc.binary_length(items), 0))] = ord("e")
+        classes[bools(pc.is_in(keys, value_set=table))] = ord(code)
+    classes[bools(pc.equal(pc.binary_length(items), 0))] = ord("e")
     for mark in ",@#()":
-        classes[_bools(pc.equal(distinct, mark))] = ord(mark)
+        classes[bools(pc.equal(distinct, mark))] = ord(mark)
     return classes, items
 
 
@@ -278,11 +279,6 @@ def _plan(shape: bytes) -> _Plan:
 # --------------------------------------------------------------------------------------------- columns
 
 
-def _bools(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
-    """A boolean pyarrow array as numpy, nulls as False."""
-    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=np.bool_)
-
-
 def _marked(texts: pa.Array) -> pa.Array:
     """Lower case, with contact markers, the first separator and brackets as tokens of their own."""
     texts = pc.replace_substring_regex(pc.ascii_lower(texts), _CONTACT_TOKEN, r"\1@\2")
@@ -401,26 +397,21 @@ def first_and_last(
     >>> first.to_pylist(), last.to_pylist(), decided.tolist()
     (['john', 'jose', None, 'jane', None], ['smith', 'alvarez jr', None, 'doe', None], [True, True, True, True, False])
     """
-    if not isinstance(values, pa.Array) or not (
-        pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
-    ):
-        raise TypeError(f"values must be a pyarrow string array, not {type(values).__name__}")
-    if pa.types.is_large_string(values.type):
-        values = values.cast(pa.string())
+    values = string_array(values)
     n = len(values)
-    valid = _bools(values.is_valid())
-    ascii_ = _bools(pc.string_is_ascii(values))
-    short = _bools(pc.less_equal(pc.utf8_length(values), _MAX_INPUT))
+    valid = bools(values.is_valid())
+    ascii_ = bools(pc.string_is_ascii(values))
+    short = bools(pc.less_equal(pc.utf8_length(values), _MAX_INPUT))
 
     # 1. Row checks. Non-ASCII values: Latin letters whose fold (NFKD, marks removed) is ASCII.
     latin_rows = np.flatnonzero(valid & short & ~ascii_)
     latin = pc.replace_substring_regex(pc.utf8_normalize(values.take(latin_rows), "NFKD"), _MARKS, "")
-    latin_ok = _bools(pc.match_substring_regex(values.take(latin_rows), _LATIN_VALUE))
+    latin_ok = bools(pc.match_substring_regex(values.take(latin_rows), _LATIN_VALUE))
     latin_ok &= ~(
-        _bools(pc.match_substring(latin, "'")) & _bools(pc.match_substring(latin, "attn", ignore_case=True))
+        bools(pc.match_substring(latin, "'")) & bools(pc.match_substring(latin, "attn", ignore_case=True))
     )
-    latin_ok &= _bools(pc.string_is_ascii(latin))
-    latin_ok &= _bools(pc.less_equal(pc.utf8_length(latin), _MAX_INPUT))
+    latin_ok &= bools(pc.string_is_ascii(latin))
+    latin_ok &= bools(pc.less_equal(pc.utf8_length(latin), _MAX_INPUT))
     candidate = valid & short & ascii_
     candidate[latin_rows[latin_ok]] = True
     rows = np.flatnonzero(candidate)
@@ -510,7 +501,7 @@ def _raw_keys_differ(
     line up with the folded ones are flagged too (it does not happen: Latin letters fold to letters).
     """
     out = np.zeros(len(rows), dtype=np.bool_)
-    latin = np.flatnonzero(~_bools(pc.string_is_ascii(raw)))
+    latin = np.flatnonzero(~bools(pc.string_is_ascii(raw)))
     if not len(latin):
         return out
     raw_flat, raw_offsets = _tokens(_marked(raw.take(latin)))
@@ -518,7 +509,7 @@ def _raw_keys_differ(
     aligned = np.diff(raw_offsets) == counts
     out[latin[~aligned]] = True
     latin, counts = latin[aligned], counts[aligned]
-    raw_ascii = _bools(pc.string_is_ascii(raw_flat))[_ranges(raw_offsets[:-1][aligned], counts)]
+    raw_ascii = bools(pc.string_is_ascii(raw_flat))[_ranges(raw_offsets[:-1][aligned], counts)]
     looked_up = np.isin(
         token_classes[_ranges(offsets[rows[latin]], counts)], np.frombuffer(b"tscfx", np.uint8)
     )

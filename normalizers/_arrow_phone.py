@@ -57,6 +57,7 @@ import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from normalizers._arrow import string_array
 from normalizers._phone_fast import RegionInfo, code_info
 from normalizers.phone import _MAX_CHARS, _region
 
@@ -691,10 +692,7 @@ def e164_digits(
     ([12127365000, 442079460958, -1, -1], [True, True, False, True])
     """
     _, default = _region(region)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        raise TypeError(f"values must be a pyarrow string array, not {values.type}")
+    values = string_array(values)
     valid = np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
     ascii_ = np.asarray(pc.fill_null(pc.string_is_ascii(values), False).to_numpy(zero_copy_only=False))
     text = pc.utf8_trim(values, _ASCII_SPACE)  # str.strip, on ASCII text

@@ -195,7 +195,12 @@ def test_sliced_input() -> None:
     assert decided.tolist() == [True, True, True, True]
 
 
-@pytest.mark.parametrize("values", [["Ann Lee"], pa.chunked_array([["Ann Lee"]]), pa.array([1])])
+def test_a_chunked_array_reads_as_one_array() -> None:
+    first, last, decided = _arrow_name.first_and_last(pa.chunked_array([["Ann Lee"], ["LEE, BOB"]]))
+    assert (first.to_pylist(), last.to_pylist(), decided.tolist()) == (["ann", "bob"], ["lee", "lee"], [True, True])
+
+
+@pytest.mark.parametrize("values", [["Ann Lee"], pa.array([1]), pa.array([b"Ann Lee"])])
 def test_other_input_is_a_type_error(values: object) -> None:
     with pytest.raises(TypeError, match="pyarrow string array"):
         _arrow_name.first_and_last(values)  # type: ignore[arg-type]

@@ -48,7 +48,7 @@ def test_common_us_shapes_are_decided() -> None:
 
 
 def test_other_shapes_and_countries_are_left_to_the_scalar_path() -> None:
-    done, decided = postcodes(pa.array(["2134", "90210 1234", "902101234", "10001.0", " 90210"]), "US")
+    _, decided = postcodes(pa.array(["2134", "90210 1234", "902101234", "10001.0", " 90210"]), "US")
     assert not decided.any()
-    done, decided = postcodes(pa.array(["SW1A 1AA", "90210"]), "GB")
+    _, decided = postcodes(pa.array(["SW1A 1AA", "90210"]), "GB")
     assert not decided.any()
