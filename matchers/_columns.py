@@ -29,6 +29,7 @@ __all__ = [
     "list_to_matrix",
     "sorted_unique",
     "to_string_array",
+    "undecided",
 ]
 
 #: Integer codes of a column: ``codes[i]`` indexes ``vocab``; ``-1`` means missing.
@@ -113,6 +114,15 @@ def distinct(
     return indices, values_array.to_pylist()
 
 
+def undecided(values: pa.Array, decided: npt.NDArray[np.bool_]) -> list[str | None]:
+    """The values a column-at-once pass left undecided, in order, for a scalar normalizer.
+
+    >>> undecided(pa.array(["a", "b", "c"]), np.array([True, False, False]))
+    ['b', 'c']
+    """
+    return values.filter(pa.array(~decided)).to_pylist()  # type: ignore[no-any-return]
+
+
 def fill_undecided(
     decided_values: pa.Array, decided: npt.NDArray[np.bool_], rest: Sequence[str | None]
 ) -> pa.Array:
@@ -179,7 +189,7 @@ def encode_grouped(
             results.append(list(normalize(column.to_pylist(), name)))
             continue
         done, decided = vectorized(column, name)
-        rest = column.filter(pa.array(~decided)).to_pylist()
+        rest = undecided(column, decided)
         results.append(fill_undecided(done, decided, list(normalize(rest, name))).to_pylist())
     return pending.resolve(results)
 

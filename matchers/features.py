@@ -30,6 +30,7 @@ from matchers._columns import (
     group_uniques,
     list_to_matrix,
     to_string_array,
+    undecided,
 )
 from normalizers import _arrow_address, _arrow_email, _arrow_name, _arrow_phone, _arrow_postcode
 from normalizers import address as _address
@@ -446,7 +447,7 @@ def _names_prepare(table: pa.Table, n: int) -> tuple[pa.Array, pa.Array, _FullNa
         return first_arr, last_arr, None
     indices, names = distinct_array(to_string_array(full_col).take(pa.array(rows)))
     first, last, decided = _arrow_name.first_and_last(names)
-    rest = _workers.Chunks(_undecided(names, decided), NAME_CHUNKS)
+    rest = _workers.Chunks(undecided(names, decided), NAME_CHUNKS)
     return first_arr, last_arr, _FullNames(rows, indices, first, last, decided, rest)
 
 
@@ -543,7 +544,7 @@ def _addresses_prepare(col: pa.Array | None) -> _Addresses | None:
         return None
     indices, lines = distinct_array(col)
     house, street, decided = _arrow_address.house_and_street(lines)
-    rest = _workers.Chunks(_undecided(lines, decided), ADDRESS_CHUNKS)
+    rest = _workers.Chunks(undecided(lines, decided), ADDRESS_CHUNKS)
     return _Addresses(indices, house, street, decided, rest)
 
 
@@ -592,7 +593,7 @@ def _emails_finish(
     if emails is None:
         return matrix, [], local, []
     keys, decided = _arrow_email.match_keys(emails.raw)
-    keys = fill_undecided(keys, decided, _email.match_key_many(_undecided(emails.raw, decided)))
+    keys = fill_undecided(keys, decided, _email.match_key_many(undecided(emails.raw, decided)))
     key_codes, vocab = encode(keys)  # per distinct raw string
     codes = np.append(key_codes, np.int32(-1))[emails.indices]
     matrix[emails.row, emails.slot] = codes
@@ -626,7 +627,7 @@ def _phones_prepare(
     grouped = group_uniques(flat, country[row], regions)
     decided = [_arrow_phone.e164_digits(values, group or region) for group, values in grouped.groups]
     rest = [
-        (group, _undecided(values, done))
+        (group, undecided(values, done))
         for (group, values), (_, done) in zip(grouped.groups, decided, strict=True)
     ]
     slices = _workers.phone_slices(rest)
@@ -668,11 +669,6 @@ def _flatten(
         return flat, row, slot
     values = to_string_array(col)
     return values, np.arange(len(values), dtype=np.int64), np.zeros(len(values), dtype=np.int64)
-
-
-def _undecided(values: pa.Array, decided: npt.NDArray[np.bool_]) -> list[str | None]:
-    """The values a column-at-once pass left undecided, in order, for the scalar normalizer."""
-    return values.filter(pa.array(~decided)).to_pylist()  # type: ignore[no-any-return]
 
 
 def _compact(matrix: npt.NDArray[Any], *companions: npt.NDArray[Any]) -> None:
