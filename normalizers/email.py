@@ -56,6 +56,13 @@ _PROVIDERS: dict[str, tuple[str, ...]] = {name: tuple(ds) for name, ds in _TABLE
 """Second-level label -> the provider's domains, default first."""
 _PROVIDER_DOMAINS: frozenset[str] = frozenset(d for ds in _PROVIDERS.values() for d in ds)
 _FUZZY_NAMES: tuple[str, ...] = tuple(_TABLES["fuzzy_names"])
+# The fuzzy names a label is compared with, by the label's start: its first letter, or its first two
+# letters when they are a name's first two swapped ("mgail"). A name listed under both is one candidate.
+_FUZZY_BY_START: dict[str, tuple[str, ...]] = {}
+for _name in _FUZZY_NAMES:
+    for _start in (_name[0], _name[1::-1]):
+        _FUZZY_BY_START[_start] = (*_FUZZY_BY_START.get(_start, ()), _name)
+del _name, _start
 _BOGUS_TLDS: dict[str, str] = dict(_TABLES["bogus_tlds"])
 _SUFFIX_SLIPS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLES["provider_suffix_slips"].items()}
 _TWO_LEVEL_SUFFIXES: frozenset[str] = frozenset(_TABLES["two_level_suffixes"])
@@ -201,9 +208,8 @@ def _provider_name(label: str) -> str | None:
     best: str | None = None
     best_distance = 99
     tied = False
-    for name in _FUZZY_NAMES:
-        if not (label[0] == name[0] or (label[:2] == name[1::-1] and len(label) > 1)):
-            continue
+    candidates = _FUZZY_BY_START.get(label[0], ()) + _FUZZY_BY_START.get(label[:2], ())
+    for name in dict.fromkeys(candidates):
         allowed = 2 if len(name) >= 8 else 1
         if abs(len(name) - len(label)) > allowed:
             continue

@@ -6,7 +6,9 @@ import string
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
+from normalizers import email
 from normalizers.email import (
     _fast_normalize,
     _key_from_normalized,
@@ -127,3 +129,55 @@ def test_from_speech_returns_a_written_address_normalized(raw: str) -> None:
         assert guess.confidence == 1.0
     else:
         assert guess.best == normalize(f"{normalized.rpartition('@')[0]}@{fix_domain(domain)}")
+
+
+def _provider_name_reference(label: str) -> str | None:
+    """``email._provider_name`` as it was written first: every fuzzy name tried in turn."""
+    if label in email._PROVIDERS:
+        return label
+    if len(label) < 4:
+        return None
+    best, best_distance, tied = None, 99, False
+    for name in email._FUZZY_NAMES:
+        if not (label[0] == name[0] or (label[:2] == name[1::-1] and len(label) > 1)):
+            continue
+        allowed = 2 if len(name) >= 8 else 1
+        if abs(len(name) - len(label)) > allowed:
+            continue
+        distance = OSA.distance(label, name, score_cutoff=allowed)
+        if distance > allowed:
+            continue
+        if distance < best_distance:
+            best, best_distance, tied = name, distance, False
+        elif distance == best_distance:
+            tied = True
+    return None if tied else best
+
+
+_NEAR_PROVIDER = st.builds(
+    lambda name, edits: _bend(name, edits),
+    st.sampled_from(sorted(set(email._FUZZY_NAMES) | set(email._PROVIDERS))),
+    st.lists(st.tuples(st.integers(0, 12), st.sampled_from("abcdefghijklmnopqrstuvwxyz0-")), max_size=3),
+)
+
+
+def _bend(name: str, edits: list[tuple[int, str]]) -> str:
+    """``name`` with a few typing slips: a letter replaced, dropped or doubled, two swapped."""
+    for k, (at, ch) in enumerate(edits):
+        i = at % max(len(name), 1)
+        kind = k % 4
+        if kind == 0:
+            name = name[:i] + ch + name[i + 1 :]
+        elif kind == 1:
+            name = name[:i] + name[i + 1 :]
+        elif kind == 2:
+            name = name[:i] + ch + name[i:]
+        elif i + 1 < len(name):
+            name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    return name
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.one_of(_NEAR_PROVIDER, st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=12)))
+def test_provider_name_looks_only_at_names_its_label_can_be(label: str) -> None:
+    assert email._provider_name(label) == _provider_name_reference(label)
