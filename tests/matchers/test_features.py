@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from identity._dedupe import _as_source_list
 from identity._io import combine_sources
@@ -73,6 +75,77 @@ def _all_undecided(width: int) -> Callable[..., tuple[Any, ...]]:
     return undecided
 
 
+_PASSES = [
+    ("_arrow_phone", "e164_digits", 0),
+    ("_arrow_address", "house_and_street", 2),
+    ("_arrow_name", "first_and_last", 2),
+    ("_arrow_email", "match_keys", 1),
+    ("_arrow_postcode", "postcodes", 1),
+]
+
+
+def _scalar_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn every column-at-once pass into one that decides nothing."""
+    import importlib
+
+    for module, name, width in _PASSES:
+        monkeypatch.setattr(importlib.import_module(f"normalizers.{module}"), name, _all_undecided(width))
+
+
+def _assert_same_features(a: Features, b: Features) -> None:
+    for field_name, value in vars(a).items():
+        if field_name != "cache":
+            other = getattr(b, field_name)
+            same = np.array_equal(value, other) if isinstance(value, np.ndarray) else value == other
+            assert same, field_name
+
+
+_PIECES = [
+    "", " ", "Smith", "SMITH, JOHN", "Jr", "Mr.", "Acme Ltd", "(", ")", "&", ",", "-", "/", "'", ".", "#",
+    "12", "Apt", "4B", "St", "Main", "+1", "212", "736-5000", "(0)", "00", "011", "x12", ".0", "@",
+    "gmail.com", "Gmial.con", "john.smith+tag", "é", "ß", "\t", "\u00a0", "９", "90210", "-1234", "SW1A 1AA",
+]
+_JUNK = st.one_of(
+    st.none(),
+    st.lists(st.sampled_from(_PIECES), max_size=5).map(" ".join),
+    st.lists(st.sampled_from(_PIECES), max_size=4).map("".join),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["erp", "shop"]),
+            _JUNK,
+            _JUNK,
+            _JUNK,
+            st.lists(_JUNK, max_size=3),
+            st.lists(_JUNK, max_size=3),
+            _JUNK,
+            _JUNK,
+            st.sampled_from([None, "US", "GB", "DE", "CA", "FR", "IE", "AU", "Narnia", "united states"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_junk_gives_the_same_features_with_and_without_the_column_at_once_passes(rows: list[tuple[Any, ...]]) -> None:
+    names = ["source", "full_name", "first_name", "last_name", "phone", "email", "address", "postcode", "country"]
+    table = pa.table(
+        {
+            name: pa.array([row[k] for row in rows], pa.list_(pa.string()) if name in ("phone", "email") else None)
+            for k, name in enumerate(names)
+        }
+    )
+    fast = build_features(table)
+    with pytest.MonkeyPatch.context() as patch:
+        _scalar_only(patch)
+        scalar = build_features(table)
+    _assert_same_features(fast, scalar)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_column_at_once_passes_give_the_scalar_normalizers_features(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
@@ -102,14 +175,8 @@ def test_the_column_at_once_passes_give_the_scalar_normalizers_features(
 
         monkeypatch.setattr(module, name, spy)
     fast = build_features(table, workers=workers)
-    for module, name, width in passes:
-        monkeypatch.setattr(module, name, _all_undecided(width))
-    scalar = build_features(table, workers=workers)
-    for field_name, value in vars(fast).items():
-        if field_name != "cache":
-            other = getattr(scalar, field_name)
-            same = np.array_equal(value, other) if isinstance(value, np.ndarray) else value == other
-            assert same, field_name
+    _scalar_only(monkeypatch)
+    _assert_same_features(fast, build_features(table, workers=workers))
     # The passes did the work: most distinct values never reached the scalar normalizers.
     shares = {name: float(np.mean(flags)) for name, flags in decided.items()}
     assert set(shares) == {name for _, name, _ in passes}
